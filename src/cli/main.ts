@@ -1,0 +1,59 @@
+/**
+ * The `olive` command line: parse with commander, hand each command to its module, turn errors into one line.
+ * Returns the exit code; only bin/olive.js sets it on the process.
+ */
+import { Command, CommanderError } from 'commander';
+import { OliveError } from '../errors.ts';
+import { version } from '../version.ts';
+import { addAutoOptCommand } from './commands/auto-opt.ts';
+import { addGenerateCostModelCommand } from './commands/generate-cost-model.ts';
+import { wantsStack } from './log-level.ts';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('olive')
+    .description('Split language models into cascaded ONNX sub-models that each fit an edge device (Olive-compatible).')
+    .version(version, '--version', 'print the version')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)');
+  addAutoOptCommand(program, io);
+  addGenerateCostModelCommand(program, io);
+  return program;
+}
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportError(error, argv, io);
+  }
+}
+
+function reportError(error: unknown, argv: string[], io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // help and version exit through here with code 0; usage errors were already printed by commander
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  const showStack = wantsStack(argv);
+  if (error instanceof OliveError) {
+    io.stderr(`error: ${error.message}\n`);
+    if (showStack && error.stack) io.stderr(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`error: ${message}\n`);
+  if (showStack && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+  return 1;
+}

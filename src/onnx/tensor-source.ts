@@ -1,0 +1,75 @@
+/**
+ * Where a tensor's raw bytes live, without holding them: a byte range of a file (external data, a safetensors
+ * shard, a large .onnx), bytes already in memory, or a producer that makes them on demand (a converted or
+ * quantized weight). Writers stream a source chunk by chunk so peak memory stays flat whatever the model size.
+ */
+import { open } from 'node:fs/promises';
+import type { TensorProto } from './types.ts';
+
+/** Read files in pieces of this size: well under Node 20's 2 GiB limit for one read, large enough to be fast. */
+export const READ_CHUNK_BYTES = 16 * 1024 * 1024;
+
+export type TensorSource =
+  | { kind: 'file'; path: string; offset: number; length: number }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'producer'; length: number; produce: () => Promise<Uint8Array> | AsyncIterable<Uint8Array> };
+
+const sources = new WeakMap<TensorProto, TensorSource>();
+
+/** Attach the bytes of `tensor` (its raw_data layout) without putting them in the message. */
+export function setTensorSource(tensor: TensorProto, source: TensorSource): TensorProto {
+  sources.set(tensor, source);
+  return tensor;
+}
+
+/** The attached source, else inline raw_data; undefined for tensors stored in typed fields or unresolved. */
+export function getTensorSource(tensor: TensorProto): TensorSource | undefined {
+  const attached = sources.get(tensor);
+  if (attached) return attached;
+  if (tensor.raw_data && tensor.raw_data.length > 0) return { kind: 'bytes', bytes: tensor.raw_data };
+  return undefined;
+}
+
+export function sourceLength(source: TensorSource): number {
+  return source.kind === 'bytes' ? source.bytes.length : source.length;
+}
+
+/** Yield the source's bytes in chunks of at most `chunkBytes` (a producer yields whatever it makes). */
+export async function* streamSource(source: TensorSource, chunkBytes = READ_CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+  if (source.kind === 'bytes') {
+    for (let at = 0; at < source.bytes.length; at += chunkBytes) yield source.bytes.subarray(at, at + chunkBytes);
+    return;
+  }
+  if (source.kind === 'producer') {
+    const made = await source.produce();
+    if (made instanceof Uint8Array) yield made;
+    else yield* made;
+    return;
+  }
+  const handle = await open(source.path, 'r');
+  try {
+    for (let done = 0; done < source.length; ) {
+      const want = Math.min(chunkBytes, source.length - done);
+      const chunk = Buffer.allocUnsafe(want);
+      const { bytesRead } = await handle.read(chunk, 0, want, source.offset + done);
+      if (bytesRead !== want) throw new RangeError(`${source.path}: ended ${want - bytesRead} bytes early at ${source.offset + done}`);
+      yield chunk;
+      done += want;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** All of a source's bytes in one buffer. Only for tensors known to be small, or ones a pass must rewrite whole. */
+export async function readSource(source: TensorSource): Promise<Uint8Array> {
+  if (source.kind === 'bytes') return source.bytes;
+  const out = new Uint8Array(sourceLength(source));
+  let at = 0;
+  for await (const chunk of streamSource(source)) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  if (at !== out.length) throw new RangeError(`tensor source produced ${at} bytes, expected ${out.length}`);
+  return out;
+}
