@@ -67,6 +67,7 @@ export async function readSource(source: TensorSource): Promise<Uint8Array> {
   const out = new Uint8Array(sourceLength(source));
   let at = 0;
   for await (const chunk of streamSource(source)) {
+    if (at + chunk.length > out.length) throw new RangeError(`tensor source produced more than the ${out.length} bytes it declared`);
     out.set(chunk, at);
     at += chunk.length;
   }

@@ -129,6 +129,13 @@ export interface FunctionProto {
   metadata_props?: StringStringEntryProto[];
 }
 
+export interface TrainingInfoProto {
+  initialization?: GraphProto;
+  algorithm?: GraphProto;
+  initialization_binding?: StringStringEntryProto[];
+  update_binding?: StringStringEntryProto[];
+}
+
 export interface ModelProto {
   ir_version?: Int64;
   opset_import?: OperatorSetIdProto[];
@@ -139,7 +146,7 @@ export interface ModelProto {
   doc_string?: string;
   graph?: GraphProto;
   metadata_props?: StringStringEntryProto[];
-  training_info?: unknown[];
+  training_info?: TrainingInfoProto[];
   functions?: FunctionProto[];
   configuration?: unknown[];
 }

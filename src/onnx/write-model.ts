@@ -1,14 +1,19 @@
 /**
  * Write a model as `<name>.onnx` plus, for initializers at or above a size threshold, one external data file
  * `<name>.onnx.data`. Tensor bytes stream from their sources (file ranges, memory, producers) in chunks, so peak
- * memory does not grow with model size. Both files are written under temporary names and renamed at the end:
- * an interrupted write never leaves a half-written model in place.
+ * memory does not grow with model size. Every other field is kept as given: tensors stored in typed fields
+ * (float_data…) stay there, tensors inside attributes and sparse tensors stay inline. Both files are written under
+ * temporary names and renamed at the end: a failed write leaves neither a half-written model nor a temp file.
  */
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { OliveError } from '../errors.ts';
 import { encodeModel } from './proto.ts';
-import { getTensorSource, sourceLength, streamSource, type TensorSource } from './tensor-source.ts';
-import { DataLocation, type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from './types.ts';
+import { isExternal } from './external-data.ts';
+import { mapModelTensors, type TensorRole } from './map-tensors.ts';
+import { getTensorSource, readSource, sourceLength, streamSource, type TensorSource } from './tensor-source.ts';
+import { DataLocation, type ModelProto, type TensorProto } from './types.ts';
 
 /** Tensors at least this large go to the data file; smaller ones stay inline (as onnx.save_model's default). */
 export const DEFAULT_EXTERNAL_THRESHOLD_BYTES = 1024;
@@ -21,7 +26,7 @@ export const LARGE_TENSOR_BYTES = 1024 * 1024;
 export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
 
 export interface WriteModelOptions {
-  /** Put tensors of at least this many bytes in the data file; Infinity keeps everything inline. */
+  /** Put initializers of at least this many bytes in the data file; Infinity keeps everything inline. */
   externalThresholdBytes?: number;
   /** Data file name, relative to the model's folder. Default `<model file name>.data`. */
   dataFileName?: string;
@@ -39,25 +44,23 @@ export interface WriteModelResult {
 }
 
 export async function writeModel(file: string, model: ModelProto, options: WriteModelOptions = {}): Promise<WriteModelResult> {
-  const threshold = options.externalThresholdBytes ?? DEFAULT_EXTERNAL_THRESHOLD_BYTES;
   const dataFileName = options.dataFileName ?? `${path.basename(file)}.data`;
+  checkDataFileName(dataFileName);
   const dataPath = path.join(path.dirname(file), dataFileName);
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  const suffix = `.tmp-${randomBytes(6).toString('hex')}`;
   const tmpModel = file + suffix;
   const tmpData = dataPath + suffix;
-
   const data = new DataFileWriter(tmpData, dataFileName, options.onTensorWritten);
+  const placer = new TensorPlacer(file, options.externalThresholdBytes ?? DEFAULT_EXTERNAL_THRESHOLD_BYTES, data);
   try {
-    const graph = model.graph ? await relocateGraph(model.graph, threshold, data) : undefined;
+    const placed = await mapModelTensors(model, (tensor, role) => placer.place(tensor, role));
     await data.close();
-    const bytes = encodeModel({ ...model, graph });
+    const bytes = encodeModel(placed);
     if (bytes.length > MAX_PROTOBUF_BYTES) {
-      throw new RangeError(`model protobuf would be ${bytes.length} bytes, over the 2 GiB limit: lower the external data threshold`);
+      throw new OliveError(`${file}: the model protobuf would be ${bytes.length} bytes, over the 2 GiB limit; lower externalThresholdBytes`);
     }
     await writeFile(tmpModel, bytes);
-    if (data.bytesWritten > 0) await rename(tmpData, dataPath);
-    else await rm(dataPath, { force: true });
-    await rename(tmpModel, file);
+    await commit({ tmpModel, file, tmpData, dataPath, hasData: data.bytesWritten > 0 });
     return {
       modelPath: file,
       dataPath: data.bytesWritten > 0 ? dataPath : undefined,
@@ -65,6 +68,8 @@ export async function writeModel(file: string, model: ModelProto, options: Write
       externalBytes: data.payloadBytes,
       externalTensors: data.tensorCount,
     };
+  } catch (error) {
+    throw asWriteError(error, file);
   } finally {
     await data.close();
     await rm(tmpModel, { force: true });
@@ -72,62 +77,92 @@ export async function writeModel(file: string, model: ModelProto, options: Write
   }
 }
 
-async function relocateGraph(graph: GraphProto, threshold: number, data: DataFileWriter): Promise<GraphProto> {
-  const initializer: TensorProto[] = [];
-  for (const tensor of graph.initializer ?? []) initializer.push(await relocateTensor(tensor, threshold, data));
-  const node: NodeProto[] = [];
-  for (const original of graph.node ?? []) node.push(await relocateNodeSubgraphs(original, threshold, data));
-  return { ...graph, initializer, node };
+function checkDataFileName(name: string): void {
+  if (path.isAbsolute(name) || name.split(/[\\/]/).includes('..') || name === '') {
+    throw new OliveError(`dataFileName '${name}' must be a relative path inside the model's folder`);
+  }
 }
 
-async function relocateNodeSubgraphs(node: NodeProto, threshold: number, data: DataFileWriter): Promise<NodeProto> {
-  if (!(node.attribute ?? []).some((a) => a.g || (a.graphs && a.graphs.length > 0))) return node;
-  const attribute: AttributeProto[] = [];
-  for (const a of node.attribute ?? []) {
-    const copy: AttributeProto = { ...a };
-    if (a.g) copy.g = await relocateGraph(a.g, threshold, data);
-    if (a.graphs?.length) {
-      copy.graphs = [];
-      for (const g of a.graphs) copy.graphs.push(await relocateGraph(g, threshold, data));
+/** Data first, so the model never points at a data file that is not there yet. */
+async function commit(paths: { tmpModel: string; file: string; tmpData: string; dataPath: string; hasData: boolean }): Promise<void> {
+  if (paths.hasData) await rename(paths.tmpData, paths.dataPath);
+  await rename(paths.tmpModel, paths.file);
+  // A data file left by an earlier write of this model would now be stale.
+  if (!paths.hasData) await rm(paths.dataPath, { force: true });
+}
+
+/** File-system failures (missing folder, no space, no permission) are the user's to fix: one line naming the file. */
+function asWriteError(error: unknown, file: string): unknown {
+  if (error instanceof OliveError || !(error instanceof Error) || !('code' in error)) return error;
+  return new OliveError(`cannot write model ${file}: ${error.message}`, { cause: error });
+}
+
+/** Decides, tensor by tensor, what stays inline and what streams to the data file. */
+class TensorPlacer {
+  private inlineBytes = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly threshold: number,
+    private readonly data: DataFileWriter,
+  ) {}
+
+  async place(tensor: TensorProto, role: TensorRole): Promise<TensorProto> {
+    const source = getTensorSource(tensor);
+    if (!source) return this.keepAsGiven(tensor);
+    const length = sourceLength(source);
+    if (role === 'initializer' && length >= this.threshold) return this.toExternal(tensor, source, length);
+    return this.toInline(tensor, source, length);
+  }
+
+  /** Typed fields (float_data…), strings, or no data at all: written exactly as given. */
+  private keepAsGiven(tensor: TensorProto): TensorProto {
+    if (isExternal(tensor)) {
+      throw new OliveError(
+        `${this.file}: tensor '${tensor.name ?? ''}' is marked external but has no source; read the model with readModel or attach one with setTensorSource`,
+      );
     }
-    attribute.push(copy);
+    return tensor;
   }
-  return { ...node, attribute };
-}
 
-/** A copy of the tensor with its bytes either in the data file or inline as raw_data. */
-async function relocateTensor(tensor: TensorProto, threshold: number, data: DataFileWriter): Promise<TensorProto> {
-  const source = getTensorSource(tensor);
-  if (!source) return tensor; // typed fields (float_data…) or no data: keep exactly as given
-  const length = sourceLength(source);
-  const { external_data: _e, data_location: _l, raw_data: _r, ...rest } = tensor;
-  if (length < threshold) {
-    return { ...rest, raw_data: await collect(source) };
+  private async toInline(tensor: TensorProto, source: TensorSource, length: number): Promise<TensorProto> {
+    this.inlineBytes += length;
+    if (this.inlineBytes > MAX_PROTOBUF_BYTES) {
+      throw new OliveError(
+        `${this.file}: keeping tensor '${tensor.name ?? ''}' inline brings inline data to ${this.inlineBytes} bytes, over the 2 GiB protobuf limit; lower externalThresholdBytes`,
+      );
+    }
+    if (source.kind === 'bytes' && source.bytes === tensor.raw_data && !isExternal(tensor)) return tensor;
+    const { raw_data: _raw, ...rest } = isExternal(tensor) ? withoutExternalFields(tensor) : tensor;
+    return { ...rest, raw_data: await readSource(source) };
   }
-  const offset = await data.append(tensor.name ?? '', source, length);
-  return {
-    ...rest,
-    data_location: DataLocation.EXTERNAL,
-    external_data: [
-      { key: 'location', value: data.location },
-      { key: 'offset', value: String(offset) },
-      { key: 'length', value: String(length) },
-    ],
-  };
+
+  private async toExternal(tensor: TensorProto, source: TensorSource, length: number): Promise<TensorProto> {
+    const offset = await this.data.append(tensor.name ?? '', source, length);
+    const { raw_data: _raw, ...rest } = withoutExternalFields(tensor);
+    return {
+      ...rest,
+      data_location: DataLocation.EXTERNAL,
+      external_data: [
+        { key: 'location', value: this.data.location },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(length) },
+      ],
+    };
+  }
 }
 
-async function collect(source: TensorSource): Promise<Uint8Array> {
-  if (source.kind === 'bytes') return source.bytes;
-  const parts: Uint8Array[] = [];
-  for await (const chunk of streamSource(source)) parts.push(chunk);
-  return Buffer.concat(parts);
+function withoutExternalFields(tensor: TensorProto): TensorProto {
+  const { external_data: _entries, data_location: _location, ...rest } = tensor;
+  return rest;
 }
 
+/** Appends tensors to the data file, each at an aligned offset. */
 class DataFileWriter {
   bytesWritten = 0;
   payloadBytes = 0;
   tensorCount = 0;
-  private handle: import('node:fs/promises').FileHandle | undefined;
+  private handle: FileHandle | undefined;
   private closed = false;
 
   constructor(
@@ -145,7 +180,7 @@ class DataFileWriter {
       await writeFully(this.handle, chunk, at);
       at += chunk.length;
     }
-    if (at - offset !== length) throw new RangeError(`tensor '${name}': source gave ${at - offset} bytes, expected ${length}`);
+    if (at - offset !== length) throw new OliveError(`tensor '${name}': its source gave ${at - offset} bytes, expected ${length}`);
     this.bytesWritten = at;
     this.payloadBytes += length;
     this.tensorCount += 1;
@@ -160,7 +195,7 @@ class DataFileWriter {
   }
 }
 
-async function writeFully(handle: import('node:fs/promises').FileHandle, chunk: Uint8Array, position: number): Promise<void> {
+async function writeFully(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
   for (let done = 0; done < chunk.length; ) {
     const { bytesWritten } = await handle.write(chunk, done, chunk.length - done, position + done);
     done += bytesWritten;

@@ -6,6 +6,8 @@
  */
 export type SplitStrategy = 'balanced' | 'olive';
 export type SplitGranularity = 'module' | 'layer';
+/** What the memory budget must hold: the weights alone (as Olive), or the runtime estimate of each split. */
+export type BudgetCovers = 'weights' | 'runtime';
 
 export interface PlanSplit {
   index: number;
@@ -25,8 +27,38 @@ export interface SplitPlan {
   strategy?: SplitStrategy;
   granularity?: SplitGranularity;
   budget_bytes?: number;
-  budget_covers?: 'weights' | 'runtime';
+  budget_covers?: BudgetCovers;
+  /** Tokens the KV cache and activation estimates are sized for; absent when the plan has no runtime model. */
   context_length?: number;
   num_layers: number;
+  /** False when planned without a cost table (equal-N from config.json alone): weights and FLOPs are then 0. */
+  costs_known?: boolean;
   splits: PlanSplit[];
+}
+
+/**
+ * The sizes the runtime estimate needs, from config.json (see runtimeModelFromConfig). Batch 1 throughout: the
+ * cascaded models serve one sequence on an edge device.
+ */
+export interface RuntimeModel {
+  numLayers: number;
+  numKvHeads: number;
+  headDim: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  vocabSize: number;
+  /** Tokens the KV cache holds and a prefill processes at once. */
+  contextLength: number;
+  kvBytesPerElement: number;
+  activationBytesPerElement: number;
+}
+
+export interface MemoryPlanOptions {
+  /** Default 'balanced'. */
+  strategy?: SplitStrategy;
+  /** Default 'module'. */
+  granularity?: SplitGranularity;
+  /** Default 'weights'. */
+  budgetCovers?: BudgetCovers;
+  model: RuntimeModel;
 }

@@ -1,17 +1,41 @@
 import type { Command } from 'commander';
-import { OliveError } from '../../errors.ts';
+import { z } from 'zod';
+import { UsageError } from '../../errors.ts';
+import { generateCostModel } from '../../cost/generate-cost-model.ts';
+import { WEIGHT_PRECISIONS } from '../../cost/weight-bytes.ts';
 import type { CliIo } from '../main.ts';
+import { zodMessage } from '../zod-message.ts';
 
-// Owned by the cost-table work (issue 3): parse, validate with zod, call the library, format.
-export function addGenerateCostModelCommand(program: Command, _io: CliIo): void {
+const optionsSchema = z.object({
+  model_name_or_path: z.string().min(1, 'must not be empty'),
+  weight_precision: z.enum(WEIGHT_PRECISIONS, { error: `must be one of ${WEIGHT_PRECISIONS.join(', ')}` }),
+  output_path: z.string().min(1, 'must not be empty'),
+  log_level: z.enum(['0', '1', '2', '3', '4'], { error: 'must be 0, 1, 2, 3 or 4' }),
+});
+
+/** Olive's `generate-cost-model`: flags parsed by commander, checked by zod, then the library call. */
+export function addGenerateCostModelCommand(program: Command, io: CliIo): void {
   program
     .command('generate-cost-model')
     .description('Write a per-module cost table (Olive CSV: module,num_params,num_bytes,num_flops) for a model.')
     .requiredOption('-m, --model_name_or_path <model>', 'Hugging Face hub id or local model folder')
-    .option('-p, --weight_precision <precision>', 'weight precision: fp32, fp16, bf16, int8, fp8, int4', 'fp16')
+    .option('-p, --weight_precision <precision>', `weight precision: ${WEIGHT_PRECISIONS.join(', ')}`, 'fp16')
     .option('-o, --output_path <file>', 'output CSV (".csv" appended if missing)', 'cost-model.csv')
     .option('--log_level <level>', 'logging level: 0 DEBUG, 1 INFO, 2 WARNING, 3 ERROR, 4 CRITICAL', '3')
-    .action(() => {
-      throw new OliveError('generate-cost-model is not implemented yet');
+    .action(async (rawOptions: unknown) => {
+      const options = validOptions(rawOptions);
+      const result = await generateCostModel({
+        model: options.model_name_or_path,
+        precision: options.weight_precision,
+        outputPath: options.output_path,
+      });
+      io.stdout(`Cost model saved to ${result.file}\n`);
+      io.stdout(`Total: ${result.totalBytes} bytes\n`);
     });
+}
+
+function validOptions(rawOptions: unknown): z.infer<typeof optionsSchema> {
+  const parsed = optionsSchema.safeParse(rawOptions);
+  if (!parsed.success) throw new UsageError(zodMessage(parsed.error));
+  return parsed.data;
 }

@@ -1,0 +1,128 @@
+/**
+ * Build a synthetic Llama-3.2-1B-shaped checkpoint (bf16, about 2.5 GB, pseudo-random weights written as real
+ * bytes) and report the build's time and peak RSS next to the time `cp` takes for the same bytes.
+ * `node bin/run-ts.js bench/build-large.ts [--precision fp32|fp16] [--keep]`. Everything lives in a temporary
+ * folder that is deleted at the end unless --keep.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildDecoder, encodeFloats, type Precision } from '../src/build/index.ts';
+import { writeSafetensors, type TensorPlan } from '../scripts/fixtures/write-safetensors.ts';
+
+/** Llama-3.2-1B's published shapes. */
+const CONFIG = {
+  architectures: ['LlamaForCausalLM'],
+  model_type: 'llama',
+  vocab_size: 128256,
+  hidden_size: 2048,
+  intermediate_size: 8192,
+  num_hidden_layers: 16,
+  num_attention_heads: 32,
+  num_key_value_heads: 8,
+  head_dim: 64,
+  hidden_act: 'silu',
+  max_position_embeddings: 131072,
+  rms_norm_eps: 1e-5,
+  rope_theta: 500000,
+  rope_scaling: { rope_type: 'llama3', factor: 32, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 },
+  tie_word_embeddings: true,
+  bos_token_id: 128000,
+  eos_token_id: 128001,
+  torch_dtype: 'bfloat16',
+};
+
+/** The block of random bf16 bytes every tensor is cut from: real, incompressible bytes without generating 2.5 GB. */
+const BLOCK_VALUES = 8 * 1024 * 1024;
+/** The build's rotary caches span a context this long; the full 131072 would only add cache bytes, not weights. */
+const BENCH_CONTEXT = 8192;
+
+function randomBlock(): Uint8Array {
+  const values = new Float32Array(BLOCK_VALUES);
+  let state = 12345;
+  for (let i = 0; i < values.length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = (state / 2 ** 32 - 0.5) * 0.05;
+  }
+  return encodeFloats(values, 'BF16');
+}
+
+function* blockChunks(block: Uint8Array, length: number): Generator<Uint8Array> {
+  for (let done = 0; done < length; done += block.length) yield block.subarray(0, Math.min(block.length, length - done));
+}
+
+function tensorPlans(block: Uint8Array): TensorPlan[] {
+  const { hidden_size: hidden, intermediate_size: inner, num_attention_heads: heads, num_key_value_heads: kv, head_dim: dim } = CONFIG;
+  const shapes: [string, number[]][] = [['model.embed_tokens.weight', [CONFIG.vocab_size, hidden]]];
+  for (let i = 0; i < CONFIG.num_hidden_layers; i++) {
+    const p = `model.layers.${i}`;
+    shapes.push(
+      [`${p}.input_layernorm.weight`, [hidden]],
+      [`${p}.self_attn.q_proj.weight`, [heads * dim, hidden]],
+      [`${p}.self_attn.k_proj.weight`, [kv * dim, hidden]],
+      [`${p}.self_attn.v_proj.weight`, [kv * dim, hidden]],
+      [`${p}.self_attn.o_proj.weight`, [hidden, heads * dim]],
+      [`${p}.post_attention_layernorm.weight`, [hidden]],
+      [`${p}.mlp.gate_proj.weight`, [inner, hidden]],
+      [`${p}.mlp.up_proj.weight`, [inner, hidden]],
+      [`${p}.mlp.down_proj.weight`, [hidden, inner]],
+    );
+  }
+  shapes.push(['model.norm.weight', [hidden]]);
+  return shapes.map(([name, shape]) => ({ name, shape, dtype: 'BF16', bytes: () => blockChunks(block, shape.reduce((a, b) => a * b, 1) * 2) }));
+}
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/** Child mode: build only, so the peak RSS measured is the build's own. */
+async function buildChild(modelDir: string, outDir: string, precision: Precision): Promise<void> {
+  const start = process.hrtime.bigint();
+  const result = await buildDecoder({ modelDir, outDir, precision, provider: 'CPUExecutionProvider', contextLength: BENCH_CONTEXT });
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  console.log(JSON.stringify({ seconds: seconds(start), peakRssBytes, weightBytes: result.weightBytes }));
+}
+
+function runChild(modelDir: string, outDir: string, precision: Precision): { seconds: number; peakRssBytes: number; weightBytes: number } {
+  const runner = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run-ts.js');
+  const child = spawnSync(process.execPath, [runner, fileURLToPath(import.meta.url), '--child', modelDir, outDir, precision], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`build failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+}
+
+function timeCp(from: string, to: string): number {
+  const start = process.hrtime.bigint();
+  const cp = spawnSync('cp', ['--sparse=never', from, to]);
+  if (cp.status !== 0) throw new Error(`cp failed: ${cp.stderr}`);
+  return seconds(start);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') return buildChild(args[1], args[2], args[3] as Precision);
+  const precision = (args.includes('--precision') ? args[args.indexOf('--precision') + 1] : 'fp32') as Precision;
+  const root = await mkdtemp(path.join(os.tmpdir(), 'olive-build-large-'));
+  try {
+    const modelDir = path.join(root, 'model');
+    await mkdir(modelDir);
+    await writeFile(path.join(modelDir, 'config.json'), JSON.stringify(CONFIG));
+    let start = process.hrtime.bigint();
+    const checkpoint = path.join(modelDir, 'model.safetensors');
+    await writeSafetensors(checkpoint, tensorPlans(randomBlock()));
+    const checkpointBytes = (await stat(checkpoint)).size;
+    console.log(`checkpoint: ${(checkpointBytes / 1e9).toFixed(2)} GB bf16 written in ${seconds(start).toFixed(1)} s`);
+    const cpSeconds = timeCp(checkpoint, path.join(root, 'copy.safetensors'));
+    await rm(path.join(root, 'copy.safetensors'));
+    const build = runChild(modelDir, path.join(root, 'out'), precision);
+    const outBytes = (await stat(path.join(root, 'out', 'model.onnx.data'))).size;
+    console.log(`cp of the checkpoint: ${cpSeconds.toFixed(1)} s (${(checkpointBytes / 1e9 / cpSeconds).toFixed(2)} GB/s)`);
+    console.log(`build ${precision}: ${build.seconds.toFixed(1)} s, wrote ${(outBytes / 1e9).toFixed(2)} GB, peak RSS ${(build.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    if (!args.includes('--keep')) await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,56 @@
+/**
+ * Plan a synthetic 10,000-module cost table (a Phi-3-shaped stack of 1,000 decoder layers of 10 modules) with each
+ * strategy and print the time each plan takes. `node bin/run-ts.js bench/plan.ts`.
+ */
+import type { CostRow } from '../src/cost/types.ts';
+import { formatBytes } from '../src/format/bytes.ts';
+import { planMemorySplits } from '../src/plan/plan-memory-splits.ts';
+import type { MemoryPlanOptions, RuntimeModel } from '../src/plan/types.ts';
+
+const LAYERS = 1000;
+const REPEATS = 5;
+
+const LAYER_MODULES: [string, number][] = [
+  ['self_attn.o_proj', 9_437_184],
+  ['self_attn.qkv_proj', 28_311_552],
+  ['self_attn.rotary_emb', 0],
+  ['mlp.gate_up_proj', 50_331_648],
+  ['mlp.down_proj', 25_165_824],
+  ['mlp.activation_fn', 0],
+  ['input_layernorm', 3072],
+  ['resid_attn_dropout', 0],
+  ['resid_mlp_dropout', 0],
+  ['post_attention_layernorm', 3072],
+];
+
+function syntheticTable(): CostRow[] {
+  const row = (module: string, numParams: number, numFlops = 2 * numParams): CostRow => ({ module, numParams, numBytes: 2 * numParams, numFlops });
+  const layers = Array.from({ length: LAYERS - 1 }, (_, i) => LAYER_MODULES.map(([leaf, params]) => row(`model.layers.${i}.${leaf}`, params)));
+  return [row('model.embed_tokens', 98_500_608, 1), ...layers.flat(), row('model.norm', 3072), row('lm_head', 98_500_608)];
+}
+
+const model: RuntimeModel = {
+  numLayers: LAYERS - 1, numKvHeads: 32, headDim: 96, hiddenSize: 3072, intermediateSize: 8192, vocabSize: 32064,
+  contextLength: 4096, kvBytesPerElement: 2, activationBytesPerElement: 2,
+};
+
+function timePlan(rows: CostRow[], budget: number, options: MemoryPlanOptions): void {
+  const times: number[] = [];
+  let splits = 0;
+  for (let i = 0; i < REPEATS; i++) {
+    const start = performance.now();
+    splits = planMemorySplits(rows, budget, options).splits.length;
+    times.push(performance.now() - start);
+  }
+  const label = `${options.strategy ?? 'balanced'}/${options.granularity ?? 'module'}/${options.budgetCovers ?? 'weights'}`;
+  console.log(`${label.padEnd(26)} budget ${formatBytes(budget).padStart(9)}: ${String(splits).padStart(4)} splits, best ${Math.min(...times).toFixed(1)} ms, first ${times[0].toFixed(1)} ms`);
+}
+
+const rows = syntheticTable();
+console.log(`${rows.length} modules, ${formatBytes(rows.reduce((sum, row) => sum + row.numBytes, 0))} of weights, ${REPEATS} runs each`);
+for (const budget of [20e9, 2e9]) {
+  timePlan(rows, budget, { strategy: 'balanced', model });
+  timePlan(rows, budget, { strategy: 'olive', model });
+  timePlan(rows, budget, { granularity: 'layer', model });
+  timePlan(rows, budget, { budgetCovers: 'runtime', model });
+}

@@ -1,0 +1,52 @@
+import { ParseError } from '../errors.ts';
+import { headDim, kvHeads, type HfConfig } from '../hf/config.ts';
+import type { ArchName } from './types.ts';
+
+/** The sizes that decide every weight shape of the supported decoder-only architectures. */
+export interface ModelDims {
+  arch: ArchName;
+  vocab: number;
+  hidden: number;
+  intermediate: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  tiedEmbeddings: boolean;
+  /** Which projections carry a bias: Qwen2 always on q/k/v; Llama when attention_bias / mlp_bias say so. */
+  qkvBias: boolean;
+  outputProjBias: boolean;
+  mlpBias: boolean;
+  activation: string;
+}
+
+/** config.json is read from this file name when an error must name it. */
+const CONFIG_FILE = 'config.json';
+
+export function modelDims(config: HfConfig, arch: ArchName): ModelDims {
+  const dims: ModelDims = {
+    arch,
+    vocab: config.vocab_size,
+    hidden: config.hidden_size,
+    intermediate: config.intermediate_size,
+    layers: config.num_hidden_layers,
+    heads: config.num_attention_heads,
+    kvHeads: kvHeads(config),
+    headDim: headDim(config),
+    // every supported config class defaults tie_word_embeddings to false
+    tiedEmbeddings: config.tie_word_embeddings === true,
+    qkvBias: arch === 'qwen2' || (arch === 'llama' && config.attention_bias === true),
+    outputProjBias: arch === 'llama' && config.attention_bias === true,
+    mlpBias: arch === 'llama' && config.mlp_bias === true,
+    activation: config.hidden_act ?? 'silu',
+  };
+  for (const key of ['kvHeads', 'headDim'] as const) {
+    if (!Number.isSafeInteger(dims[key]) || dims[key] <= 0) {
+      throw new ParseError(CONFIG_FILE, `${key === 'kvHeads' ? 'num_key_value_heads' : 'head_dim'} must be a positive integer, got ${dims[key]}`);
+    }
+  }
+  if (dims.heads % dims.kvHeads !== 0) {
+    throw new ParseError(CONFIG_FILE, `num_attention_heads (${dims.heads}) is not a multiple of num_key_value_heads (${dims.kvHeads})`);
+  }
+  return dims;
+}

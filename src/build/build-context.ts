@@ -1,0 +1,29 @@
+/** What every part of the decoder graph is built from: the graph so far, the checked spec, the weights, the precision. */
+import type { Checkpoint, CheckpointTensor } from '../hf/checkpoint.ts';
+import type { FloatFormat } from './convert-float.ts';
+import type { DecoderSpec } from './decoder-spec.ts';
+import type { GraphBuilder } from './graph-builder.ts';
+import type { LinearEmitter } from './linear.ts';
+
+export interface BuildContext {
+  graph: GraphBuilder;
+  spec: DecoderSpec;
+  checkpoint: Checkpoint;
+  /** Weights and I/O in this format: F32 for fp32, F16 for fp16. */
+  format: 'F32' | 'F16';
+  /** ONNX data type of the float I/O and activations (FLOAT or FLOAT16). */
+  floatType: number;
+  emitLinear: LinearEmitter;
+}
+
+export function tensorOf(context: BuildContext, name: string): CheckpointTensor {
+  const tensor = context.checkpoint.tensors.get(name);
+  if (!tensor) throw new Error(`checked checkpoint lost tensor '${name}'`);
+  return tensor;
+}
+
+export const FORMAT_OF_PRECISION: Record<'fp32' | 'fp16', 'F32' | 'F16'> = { fp32: 'F32', fp16: 'F16' };
+
+export function formatBytes(format: FloatFormat): number {
+  return format === 'F32' ? 4 : 2;
+}

@@ -1,0 +1,61 @@
+/**
+ * Convert a local Hugging Face checkpoint into an ONNX decoder with external weights, genai_config.json and the
+ * tokenizer files, streaming one tensor at a time from the safetensors into the data file.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { readConfig } from '../hf/config.ts';
+import { getTensorSource, sourceLength } from '../onnx/tensor-source.ts';
+import { writeModel } from '../onnx/write-model.ts';
+import { copyTokenizerFiles } from './copy-tokenizer.ts';
+import { buildDecoderGraph, type DecoderGraph } from './decoder-graph.ts';
+import { writeGenaiConfig } from './genai-config.ts';
+import type { BuildOptions, BuildResult } from './types.ts';
+
+export const DEFAULT_MODEL_FILE = 'model.onnx';
+
+function totalWeightBytes(graph: DecoderGraph): number {
+  let total = 0;
+  for (const tensor of graph.model.graph?.initializer ?? []) {
+    const source = getTensorSource(tensor);
+    if (source) total += sourceLength(source);
+  }
+  return total;
+}
+
+export async function buildDecoder(options: BuildOptions): Promise<BuildResult> {
+  const graph = await buildDecoderGraph(options);
+  const fileName = options.fileName ?? DEFAULT_MODEL_FILE;
+  await mkdir(options.outDir, { recursive: true });
+  const totalBytes = totalWeightBytes(graph);
+  const progress = { tensors: 0, bytes: 0, totalBytes };
+  const written = await writeModel(path.join(options.outDir, fileName), graph.model, {
+    onTensorWritten: (_name, bytes) => {
+      progress.tensors += 1;
+      progress.bytes += bytes;
+      options.onProgress?.({ ...progress });
+    },
+  });
+  const genaiConfigPath = await writeGenaiConfig(options.outDir, {
+    modelDir: options.modelDir,
+    config: await readConfig(options.modelDir),
+    spec: graph.spec,
+    modelFileName: fileName,
+    contextLength: graph.contextLength,
+    provider: options.provider,
+  });
+  return {
+    modelPath: written.modelPath,
+    dataPath: written.dataPath,
+    genaiConfigPath,
+    tokenizerFiles: await copyTokenizerFiles(options.modelDir, options.outDir),
+    inputs: graph.inputs,
+    outputs: graph.outputs,
+    numLayers: graph.spec.numLayers,
+    contextLength: graph.contextLength,
+    architecture: graph.spec.architecture,
+    precision: options.precision,
+    provider: options.provider,
+    weightBytes: written.externalBytes,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Element conversions between the float formats checkpoints and models use, on little-endian raw bytes.
+ * Narrowing rounds to nearest, ties to even (as PyTorch's .to(float16) and numpy's astype do).
+ */
+
+export type FloatFormat = 'F32' | 'F16' | 'BF16';
+
+export const FLOAT_FORMAT_BYTES: Record<FloatFormat, number> = { F32: 4, F16: 2, BF16: 2 };
+
+let halfToFloatTable: Float32Array | undefined;
+
+/** All 65536 half values decoded once: a lookup is far faster than bit arithmetic per element. */
+function halfTable(): Float32Array {
+  if (halfToFloatTable) return halfToFloatTable;
+  const table = new Float32Array(65536);
+  for (let bits = 0; bits < 65536; bits++) table[bits] = decodeHalf(bits);
+  halfToFloatTable = table;
+  return table;
+}
+
+function decodeHalf(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0x1f) return mantissa ? NaN : sign * Infinity;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+/** float32 bit pattern → float16 bit pattern, round to nearest even; overflow → ±Infinity, NaN stays NaN. */
+export function floatBitsToHalf(f32: number): number {
+  const sign = (f32 >>> 16) & 0x8000;
+  const exponent = (f32 >>> 23) & 0xff;
+  const mantissa = f32 & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  const halfExponent = exponent - 127 + 15;
+  if (halfExponent >= 0x1f) return sign | 0x7c00;
+  if (halfExponent <= 0) {
+    // Subnormal half (or zero): shift the full significand, then round.
+    if (halfExponent < -10) return sign;
+    const significand = mantissa | 0x800000;
+    const shift = 14 - halfExponent;
+    return sign | roundShift(significand, shift);
+  }
+  // Rounding may carry into the exponent, which is exactly the right result (up to Infinity).
+  return sign | ((halfExponent << 10) + roundShift(mantissa, 13));
+}
+
+/** value >> shift, rounded to nearest with ties to even. */
+function roundShift(value: number, shift: number): number {
+  const kept = value >>> shift;
+  const rest = value - kept * 2 ** shift;
+  const half = 2 ** (shift - 1);
+  if (rest > half || (rest === half && (kept & 1) === 1)) return kept + 1;
+  return kept;
+}
+
+/** float32 bit pattern → bfloat16 bit pattern, round to nearest even. */
+export function floatBitsToBfloat(f32: number): number {
+  if ((f32 & 0x7f800000) === 0x7f800000 && (f32 & 0x7fffff) !== 0) return ((f32 >>> 16) | 0x40) & 0xffff;
+  const rounded = f32 + 0x7fff + ((f32 >>> 16) & 1);
+  return (rounded >>> 16) & 0xffff;
+}
+
+function asFloat32(bytes: Uint8Array, format: FloatFormat): Float32Array {
+  const count = bytes.length / FLOAT_FORMAT_BYTES[format];
+  if (format === 'F32') {
+    const copy = new Float32Array(count);
+    new Uint8Array(copy.buffer).set(bytes);
+    return copy;
+  }
+  const halves = new Uint16Array(count);
+  new Uint8Array(halves.buffer).set(bytes);
+  const out = new Float32Array(count);
+  if (format === 'F16') {
+    const table = halfTable();
+    for (let i = 0; i < count; i++) out[i] = table[halves[i]];
+  } else {
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < count; i++) bits[i] = halves[i] << 16;
+  }
+  return out;
+}
+
+function fromFloat32(values: Float32Array, format: FloatFormat): Uint8Array {
+  if (format === 'F32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const out = new Uint16Array(values.length);
+  const narrow = format === 'F16' ? floatBitsToHalf : floatBitsToBfloat;
+  for (let i = 0; i < values.length; i++) out[i] = narrow(bits[i]);
+  return new Uint8Array(out.buffer);
+}
+
+/** Decode raw little-endian bytes of `format` into float32 values (a copy). */
+export function decodeFloats(bytes: Uint8Array, format: FloatFormat): Float32Array {
+  if (bytes.length % FLOAT_FORMAT_BYTES[format] !== 0) throw new RangeError(`${bytes.length} bytes is not a whole number of ${format} values`);
+  return asFloat32(bytes, format);
+}
+
+/** Encode float32 values as raw little-endian bytes of `format`. */
+export function encodeFloats(values: Float32Array, format: FloatFormat): Uint8Array {
+  return fromFloat32(values, format);
+}
+
+/** Convert raw bytes from one float format to another (via float32, which holds every F16 and BF16 value exactly). */
+export function convertFloats(bytes: Uint8Array, from: FloatFormat, to: FloatFormat): Uint8Array {
+  if (from === to) return bytes;
+  return fromFloat32(decodeFloats(bytes, from), to);
+}

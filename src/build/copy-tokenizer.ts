@@ -1,0 +1,28 @@
+/** Copy the tokenizer files a source folder has next to the built model (ORT GenAI loads them from there). */
+import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'tokenizer.model',
+  'vocab.json',
+  'merges.txt',
+  'chat_template.jinja',
+];
+
+/** Returns the copied files' new paths; files the source lacks are skipped. */
+export async function copyTokenizerFiles(modelDir: string, outDir: string): Promise<string[]> {
+  const copied: string[] = [];
+  for (const name of TOKENIZER_FILES) {
+    const source = path.join(modelDir, name);
+    if (!existsSync(source)) continue;
+    const target = path.join(outDir, name);
+    if (path.resolve(source) !== path.resolve(target)) await copyFile(source, target);
+    copied.push(target);
+  }
+  return copied;
+}

@@ -1,0 +1,123 @@
+/**
+ * The whole decoder as one ONNX model (ORT GenAI's layout): inputs input_ids, attention_mask and the past KV
+ * cache; outputs logits and the present cache. Nodes are named /model/layers.{i}/… and carry their HF module.
+ * Weights are attached as sources, not loaded: writeModel streams them.
+ */
+import { readConfig } from '../hf/config.ts';
+import { openCheckpoint, type Checkpoint } from '../hf/checkpoint.ts';
+import { OliveError } from '../errors.ts';
+import { DataType } from '../onnx/data-types.ts';
+import type { ModelProto } from '../onnx/types.ts';
+import { version } from '../version.ts';
+import { addAttention, type LayerIo } from './attention.ts';
+import { FORMAT_OF_PRECISION, tensorOf, type BuildContext } from './build-context.ts';
+import { checkCheckpoint } from './check-checkpoint.ts';
+import { checkTarget } from './check-target.ts';
+import { decoderSpec, type DecoderSpec } from './decoder-spec.ts';
+import { GraphBuilder, MICROSOFT_DOMAIN } from './graph-builder.ts';
+import { emitMatMul } from './linear.ts';
+import { addMlp } from './mlp.ts';
+import { addRmsNorm, addSkipRmsNorm } from './rms-norm.ts';
+import { addRotaryCaches } from './rotary-caches.ts';
+import { addSequenceLengths } from './sequence-lengths.ts';
+import type { DecoderGraphOptions, GraphValue } from './types.ts';
+import { EMBEDDING, LM_HEAD, layerPrefix } from './weight-names.ts';
+import { weightSource } from './weight-source.ts';
+
+export const IR_VERSION = 10;
+export const ONNX_OPSET = 21;
+export const MICROSOFT_OPSET = 1;
+
+export interface DecoderGraph {
+  model: ModelProto;
+  spec: DecoderSpec;
+  checkpoint: Checkpoint;
+  contextLength: number;
+  inputs: GraphValue[];
+  outputs: GraphValue[];
+}
+
+function layerIo(context: BuildContext, layer: number): LayerIo {
+  const { graph, spec, floatType } = context;
+  const past = ['batch_size', spec.numKvHeads, 'past_sequence_length', spec.headDim];
+  const present = ['batch_size', spec.numKvHeads, 'total_sequence_length', spec.headDim];
+  const io = {
+    pastKey: graph.input(`past_key_values.${layer}.key`, floatType, past),
+    pastValue: graph.input(`past_key_values.${layer}.value`, floatType, past),
+    presentKey: `present.${layer}.key`,
+    presentValue: `present.${layer}.value`,
+  };
+  graph.output(io.presentKey, floatType, present);
+  graph.output(io.presentValue, floatType, present);
+  return io;
+}
+
+function addEmbedding(context: BuildContext, inputIds: string): string {
+  const tensor = tensorOf(context, EMBEDDING);
+  const table = context.graph.initializer(EMBEDDING, context.floatType, tensor.shape, weightSource(tensor, context.format));
+  return context.graph.add1({ op: 'Gather', name: '/model/embed_tokens/Gather', inputs: [table, inputIds], module: 'model.embed_tokens' });
+}
+
+function addLmHead(context: BuildContext, input: string): void {
+  const { spec } = context;
+  const weight = tensorOf(context, spec.tiedEmbeddings ? EMBEDDING : LM_HEAD);
+  context.emitLinear(context, { name: '/lm_head', module: 'lm_head', input, weight, tied: spec.tiedEmbeddings, output: 'logits' });
+}
+
+/** Embedding, the layers with residuals chained through the skip norms, final norm and lm_head. */
+function addDecoder(context: BuildContext, contextLength: number): void {
+  const { graph, spec } = context;
+  const inputIds = graph.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+  const attentionMask = graph.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
+  graph.output('logits', context.floatType, ['batch_size', 'sequence_length', spec.vocabSize]);
+  const lengths = addSequenceLengths(graph, attentionMask);
+  const rotary = addRotaryCaches(context, contextLength, lengths.totalSequenceLength);
+  let residual = addEmbedding(context, inputIds);
+  let normalized = addRmsNorm(context, { name: '/model/layers.0/input_layernorm', module: 'model.layers.0.input_layernorm' }, residual);
+  for (let layer = 0; layer < spec.numLayers; layer++) {
+    const io = layerIo(context, layer);
+    const attended = addAttention(context, { layer, input: normalized, io, lengths, rotary });
+    const postAttention = `${layerPrefix(layer)}.post_attention_layernorm`;
+    ({ normalized, sum: residual } = addSkipRmsNorm(context, { name: `/model/layers.${layer}/post_attention_layernorm`, module: postAttention }, attended, residual));
+    const mlpOut = addMlp(context, layer, normalized);
+    const last = layer === spec.numLayers - 1;
+    const next = last ? { name: '/model/norm', module: 'model.norm' } : { name: `/model/layers.${layer + 1}/input_layernorm`, module: `${layerPrefix(layer + 1)}.input_layernorm` };
+    ({ normalized, sum: residual } = addSkipRmsNorm(context, next, mlpOut, residual));
+  }
+  addLmHead(context, normalized);
+}
+
+function resolveContextLength(spec: DecoderSpec, requested: number | undefined): number {
+  if (requested === undefined) return spec.maxPositions;
+  if (!Number.isSafeInteger(requested) || requested <= 0) throw new OliveError(`contextLength must be a positive integer, got ${requested}`);
+  return requested;
+}
+
+function graphValues(values: { name?: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: { dim_value?: unknown; dim_param?: string }[] } } } }[]): GraphValue[] {
+  return values.map((v) => ({
+    name: v.name!,
+    dataType: v.type!.tensor_type!.elem_type!,
+    dims: (v.type!.tensor_type!.shape!.dim ?? []).map((d) => (d.dim_param ?? Number(d.dim_value))),
+  }));
+}
+
+export async function buildDecoderGraph(options: DecoderGraphOptions): Promise<DecoderGraph> {
+  const config = await readConfig(options.modelDir);
+  const spec = decoderSpec(config);
+  const checkpoint = await openCheckpoint(options.modelDir);
+  checkTarget(spec, options.precision, options.provider);
+  checkCheckpoint(checkpoint, spec);
+  const format = FORMAT_OF_PRECISION[options.precision];
+  const graph = new GraphBuilder();
+  const context: BuildContext = { graph, spec, checkpoint, format, floatType: format === 'F32' ? DataType.FLOAT : DataType.FLOAT16, emitLinear: options.emitLinear ?? emitMatMul };
+  const contextLength = resolveContextLength(spec, options.contextLength);
+  addDecoder(context, contextLength);
+  const model: ModelProto = {
+    ir_version: IR_VERSION,
+    opset_import: [{ domain: '', version: ONNX_OPSET }, { domain: MICROSOFT_DOMAIN, version: MICROSOFT_OPSET }],
+    producer_name: 'olive-node',
+    producer_version: version,
+    graph: { name: 'main_graph', node: graph.nodes, initializer: graph.initializers, input: graph.inputs, output: graph.outputs },
+  };
+  return { model, spec, checkpoint, contextLength, inputs: graphValues(graph.inputs), outputs: graphValues(graph.outputs) };
+}

@@ -1,0 +1,13 @@
+/** Build ONNX decoder graphs straight from Hugging Face safetensors (llama, mistral, qwen2, phi3). */
+export { buildDecoder, DEFAULT_MODEL_FILE } from './build-decoder.ts';
+export { buildDecoderGraph, IR_VERSION, ONNX_OPSET, MICROSOFT_OPSET, type DecoderGraph } from './decoder-graph.ts';
+export { decoderSpec, SUPPORTED_ARCHITECTURES, type DecoderSpec, type DecoderFamily } from './decoder-spec.ts';
+export { emitMatMul, type LinearEmitter, type LinearSpec } from './linear.ts';
+export { GraphBuilder, MODULE_KEY, MICROSOFT_DOMAIN, type NodeSpec, type Dim } from './graph-builder.ts';
+export type { BuildContext } from './build-context.ts';
+export { weightSource, transposeMatrix } from './weight-source.ts';
+export { convertFloats, decodeFloats, encodeFloats, floatBitsToHalf, floatBitsToBfloat, type FloatFormat } from './convert-float.ts';
+export { GENAI_CONFIG_FILE, genaiConfig } from './genai-config.ts';
+export { TOKENIZER_FILES } from './copy-tokenizer.ts';
+export { TRANSPOSED_SUFFIX } from './weight-names.ts';
+export { PRECISIONS, BUILD_PROVIDERS, type BuildOptions, type BuildResult, type BuildProgress, type BuildProvider, type DecoderGraphOptions, type GraphValue, type Precision } from './types.ts';

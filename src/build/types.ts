@@ -1,0 +1,58 @@
+/** The builder's public contract: options in, files and graph facts out. */
+import type { Dim } from './graph-builder.ts';
+import type { LinearEmitter } from './linear.ts';
+
+export type Precision = 'fp32' | 'fp16';
+export type BuildProvider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
+
+export const PRECISIONS: Precision[] = ['fp32', 'fp16'];
+export const BUILD_PROVIDERS: BuildProvider[] = ['CPUExecutionProvider', 'CUDAExecutionProvider'];
+
+export interface BuildProgress {
+  tensors: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface DecoderGraphOptions {
+  /** A local Hugging Face folder: config.json and model.safetensors (or shards with an index). */
+  modelDir: string;
+  precision: Precision;
+  provider: BuildProvider;
+  /** Longest sequence the model will run (rotary cache length); default max_position_embeddings. */
+  contextLength?: number;
+  /** Replaces how Linear layers become nodes (quantization); default MatMul with a transposed float weight. */
+  emitLinear?: LinearEmitter;
+}
+
+export interface BuildOptions extends DecoderGraphOptions {
+  outDir: string;
+  /** Default model.onnx; the weights go to `<fileName>.data` beside it. */
+  fileName?: string;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface GraphValue {
+  name: string;
+  /** ONNX element type (DataType code). */
+  dataType: number;
+  dims: Dim[];
+}
+
+export interface BuildResult {
+  modelPath: string;
+  /** The external data file; absent when every tensor was small enough to stay inline. */
+  dataPath: string | undefined;
+  genaiConfigPath: string;
+  /** Tokenizer files copied beside the model (absolute paths). */
+  tokenizerFiles: string[];
+  inputs: GraphValue[];
+  outputs: GraphValue[];
+  numLayers: number;
+  contextLength: number;
+  architecture: string;
+  precision: Precision;
+  provider: BuildProvider;
+  /** Bytes written to the data file. */
+  weightBytes: number;
+}

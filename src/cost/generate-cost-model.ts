@@ -1,0 +1,40 @@
+/** `olive generate-cost-model` as a library call: model → modules → Olive cost table written atomically. */
+import { describeModules } from '../arch/describe-modules.ts';
+import { resolveModelSource } from '../hf/resolve-model-source.ts';
+import { costTable } from './cost-table.ts';
+import { totalBytes } from './total-bytes.ts';
+import type { CostRow, WeightPrecision } from './types.ts';
+import { writeCostCsv } from './write-cost-csv.ts';
+
+export const COST_CSV_EXTENSION = '.csv';
+
+export interface GenerateCostModelOptions {
+  /** Local model folder or hub id. */
+  model: string;
+  precision: WeightPrecision;
+  /** ".csv" is appended when missing, as Olive does. */
+  outputPath: string;
+  env?: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
+}
+
+export interface GenerateCostModelResult {
+  file: string;
+  rows: CostRow[];
+  totalBytes: number;
+  /** Where the shapes came from: the safetensors headers, or config.json when the model has none. */
+  shapesFrom: 'checkpoint' | 'config';
+}
+
+export async function generateCostModel(options: GenerateCostModelOptions): Promise<GenerateCostModelResult> {
+  const source = await resolveModelSource(options.model, { weights: 'headers', env: options.env, fetch: options.fetch });
+  const modules = describeModules(source.config, source.checkpoint ?? undefined);
+  const rows = costTable(modules, options.precision);
+  const file = withCsvExtension(options.outputPath);
+  await writeCostCsv(file, rows);
+  return { file, rows, totalBytes: totalBytes(rows), shapesFrom: source.checkpoint ? 'checkpoint' : 'config' };
+}
+
+export function withCsvExtension(outputPath: string): string {
+  return outputPath.endsWith(COST_CSV_EXTENSION) ? outputPath : `${outputPath}${COST_CSV_EXTENSION}`;
+}

@@ -1,0 +1,17 @@
+import type { WeightPrecision } from './types.ts';
+
+export const WEIGHT_PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8', 'int4'] as const satisfies readonly WeightPrecision[];
+
+export const BYTES_PER_WEIGHT: Record<WeightPrecision, number> = {
+  fp32: 4,
+  fp16: 2,
+  bf16: 2,
+  int8: 1,
+  fp8: 1,
+  int4: 0.5,
+};
+
+/** Bytes of a module's weights; int4 rounds up to whole bytes (Olive writes "1536.0", which its own reader rejects). */
+export function weightBytes(params: number, precision: WeightPrecision): number {
+  return Math.ceil(params * BYTES_PER_WEIGHT[precision]);
+}

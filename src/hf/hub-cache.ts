@@ -1,0 +1,48 @@
+/**
+ * Python huggingface_hub's cache layout, so both tools share downloads:
+ * <cache>/models--org--name/blobs/<etag>, refs/<revision> (holds the commit), snapshots/<commit>/<file> → blob.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const COMMIT_HASH = /^[0-9a-f]{40}$/;
+
+export function repoCacheDir(cacheDir: string, repo: string): string {
+  return path.join(cacheDir, `models--${repo.split('/').join('--')}`);
+}
+
+export function snapshotDir(repoDir: string, commit: string): string {
+  return path.join(repoDir, 'snapshots', commit);
+}
+
+export function blobPath(repoDir: string, etag: string): string {
+  return path.join(repoDir, 'blobs', etag);
+}
+
+/** The commit a revision points to in the cache, or null when the cache has never seen it. */
+export async function cachedCommit(repoDir: string, revision: string): Promise<string | null> {
+  if (COMMIT_HASH.test(revision)) return existsSync(snapshotDir(repoDir, revision)) ? revision : null;
+  const ref = await readFile(path.join(repoDir, 'refs', revision), 'utf8').catch(() => null);
+  return ref === null ? null : ref.trim();
+}
+
+export async function writeRef(repoDir: string, revision: string, commit: string): Promise<void> {
+  if (revision === commit) return;
+  await mkdir(path.join(repoDir, 'refs'), { recursive: true });
+  await writeFile(path.join(repoDir, 'refs', revision), commit);
+}
+
+/** Point snapshots/<commit>/<file> at its blob with a relative link, as Python does. */
+export async function linkSnapshotFile(repoDir: string, commit: string, file: string, etag: string): Promise<string> {
+  const pointer = path.join(snapshotDir(repoDir, commit), file);
+  await mkdir(path.dirname(pointer), { recursive: true });
+  await rm(pointer, { force: true });
+  await symlink(path.relative(path.dirname(pointer), blobPath(repoDir, etag)), pointer);
+  return pointer;
+}
+
+/** Python strips the weak marker and the quotes from an ETag to name the blob. */
+export function normalizeEtag(etag: string): string {
+  return etag.replace(/^W\//, '').replace(/"/g, '');
+}

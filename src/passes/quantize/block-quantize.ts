@@ -1,0 +1,174 @@
+/**
+ * Block-wise round-to-nearest quantization of one weight matrix into the MatMulNBits layout (REFERENCE §6).
+ * The arithmetic follows ONNX Runtime's own blockwise quantizer step for step (float32 products, the stored
+ * scale's reciprocal, round half away from zero), so a weight quantized here is bit-identical to ORT's.
+ */
+import { decodeFloats, encodeFloats } from '../../build/convert-float.ts';
+
+export type QuantBits = 4 | 8;
+export type ScaleType = 'float32' | 'float16';
+
+/** A matrix already laid out as MatMulNBits wants it: one row of K values per output feature n. */
+export interface RowMajorWeight {
+  /** n rows × k values, row after row. */
+  values: Float32Array;
+  rows: number;
+  k: number;
+}
+
+export interface BlockQuantizeSettings {
+  bits: QuantBits;
+  blockSize: number;
+  symmetric: boolean;
+  /** Scales are rounded to this type before values are quantized with them, as ORT does for fp16 weights. */
+  scaleType: ScaleType;
+}
+
+export interface BlockQuantized {
+  /** rows × kBlocks × (blockSize·bits/8) bytes; a partial last block is padded with zero bits. */
+  packed: Uint8Array;
+  /** rows × kBlocks scales, the values stored (already rounded to the scale type). */
+  scales: Float32Array;
+  /** rows × ceil(kBlocks·bits/8) bytes of packed zero points; absent when symmetric (implied 8 or 128). */
+  zeroPoints: Uint8Array | undefined;
+}
+
+export function kBlockCount(k: number, blockSize: number): number {
+  return Math.ceil(k / blockSize);
+}
+
+export function blobBytes(blockSize: number, bits: QuantBits): number {
+  return (blockSize * bits) / 8;
+}
+
+export function zeroPointRowBytes(kBlocks: number, bits: QuantBits): number {
+  return Math.ceil((kBlocks * bits) / 8);
+}
+
+export function blockQuantize(weight: RowMajorWeight, settings: BlockQuantizeSettings): BlockQuantized {
+  const { rows, k } = weight;
+  const { bits, blockSize, symmetric } = settings;
+  const kBlocks = kBlockCount(k, blockSize);
+  const rowBytes = kBlocks * blobBytes(blockSize, bits);
+  const zpRowBytes = zeroPointRowBytes(kBlocks, bits);
+  const packed = new Uint8Array(rows * rowBytes);
+  const scales = new Float32Array(rows * kBlocks);
+  const zeroPoints = symmetric ? undefined : new Uint8Array(rows * zpRowBytes);
+  const rowZeroPoints = new Uint8Array(kBlocks);
+  for (let row = 0; row < rows; row++) {
+    const values = weight.values.subarray(row * k, row * k + k);
+    const rowScales = scales.subarray(row * kBlocks, row * kBlocks + kBlocks);
+    if (symmetric) symmetricScales(values, blockSize, bits, rowScales);
+    else asymmetricScales(values, blockSize, bits, rowScales, rowZeroPoints);
+    roundScales(rowScales, settings.scaleType);
+    const rowPacked = packed.subarray(row * rowBytes, row * rowBytes + rowBytes);
+    quantizeRow(values, rowScales, symmetric ? undefined : rowZeroPoints, settings, rowPacked);
+    if (zeroPoints) packZeroPoints(rowZeroPoints, bits, zeroPoints.subarray(row * zpRowBytes, row * zpRowBytes + zpRowBytes));
+  }
+  return { packed, scales, zeroPoints };
+}
+
+/** scale = −m / 2^(bits−1), m the block's element of largest magnitude, sign kept (the negative one on a tie). */
+function symmetricScales(values: Float32Array, blockSize: number, bits: QuantBits, out: Float32Array): void {
+  const halfRange = 2 ** (bits - 1);
+  for (let block = 0; block < out.length; block++) {
+    const { min, max } = blockRange(values, block * blockSize, blockSize);
+    const extreme = Math.abs(max) > Math.abs(min) ? max : min;
+    out[block] = Math.fround(-extreme / halfRange);
+  }
+}
+
+/** The range is widened to hold 0; the zero point is where 0 lands, rounded and clamped to the code range. */
+function asymmetricScales(values: Float32Array, blockSize: number, bits: QuantBits, out: Float32Array, zeroPoints: Uint8Array): void {
+  const maxCode = 2 ** bits - 1;
+  for (let block = 0; block < out.length; block++) {
+    const range = blockRange(values, block * blockSize, blockSize);
+    const min = Math.min(range.min, 0);
+    const max = Math.max(range.max, 0);
+    const scale = Math.fround(Math.fround(max - min) / maxCode);
+    const zeroPoint = scale !== 0 ? Math.fround(0 - Math.fround(min / scale)) : min;
+    zeroPoints[block] = zeroPoint < 0 ? 0 : zeroPoint > maxCode ? maxCode : roundHalfAwayFromZero(zeroPoint);
+    out[block] = scale;
+  }
+}
+
+function blockRange(values: Float32Array, start: number, blockSize: number): { min: number; max: number } {
+  const end = Math.min(start + blockSize, values.length);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = start; i < end; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+function roundScales(scales: Float32Array, scaleType: ScaleType): void {
+  if (scaleType === 'float32') return;
+  scales.set(decodeFloats(encodeFloats(scales, 'F16'), 'F16'));
+}
+
+/** q = clamp(round_half_away_from_zero(v·(1/scale) + zp), 0, 2^bits − 1), in float32 as ORT computes it. */
+function quantizeRow(
+  values: Float32Array,
+  scales: Float32Array,
+  zeroPoints: Uint8Array | undefined,
+  settings: BlockQuantizeSettings,
+  out: Uint8Array,
+): void {
+  const { bits, blockSize } = settings;
+  const maxCode = 2 ** bits - 1;
+  const defaultZeroPoint = 2 ** (bits - 1);
+  for (let block = 0; block < scales.length; block++) {
+    const scale = scales[block];
+    const reciprocal = scale !== 0 ? Math.fround(1 / scale) : 0;
+    const zeroPoint = zeroPoints ? zeroPoints[block] : defaultZeroPoint;
+    const end = Math.min((block + 1) * blockSize, values.length);
+    for (let i = block * blockSize; i < end; i++) {
+      const x = Math.fround(Math.fround(values[i] * reciprocal) + zeroPoint);
+      const code = x <= 0 ? 0 : Math.min(maxCode, Math.floor(x + 0.5));
+      if (bits === 8) out[i] = code;
+      else out[i >> 1] |= (i & 1) === 0 ? code : code << 4;
+    }
+  }
+}
+
+function roundHalfAwayFromZero(x: number): number {
+  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+}
+
+function packZeroPoints(zeroPoints: Uint8Array, bits: QuantBits, out: Uint8Array): void {
+  if (bits === 8) {
+    out.set(zeroPoints);
+    return;
+  }
+  for (let block = 0; block < zeroPoints.length; block++) {
+    out[block >> 1] |= (block & 1) === 0 ? zeroPoints[block] : zeroPoints[block] << 4;
+  }
+}
+
+/** The float value a code stands for: (q − zero point)·scale. Used by tests and the accuracy checks. */
+export function dequantize(quantized: BlockQuantized, rows: number, k: number, settings: BlockQuantizeSettings): Float32Array {
+  const { bits, blockSize } = settings;
+  const kBlocks = kBlockCount(k, blockSize);
+  const rowBytes = kBlocks * blobBytes(blockSize, bits);
+  const zpRowBytes = zeroPointRowBytes(kBlocks, bits);
+  const out = new Float32Array(rows * k);
+  for (let row = 0; row < rows; row++) {
+    for (let i = 0; i < k; i++) {
+      const block = Math.floor(i / blockSize);
+      const byte = quantized.packed[row * rowBytes + (bits === 8 ? i : i >> 1)];
+      const code = bits === 8 ? byte : (i & 1) === 0 ? byte & 0xf : byte >> 4;
+      const zeroPoint = quantized.zeroPoints ? unpackCode(quantized.zeroPoints, row * zpRowBytes, block, bits) : 2 ** (bits - 1);
+      out[row * k + i] = Math.fround((code - zeroPoint) * quantized.scales[row * kBlocks + block]);
+    }
+  }
+  return out;
+}
+
+function unpackCode(bytes: Uint8Array, rowStart: number, index: number, bits: QuantBits): number {
+  if (bits === 8) return bytes[rowStart + index];
+  const byte = bytes[rowStart + (index >> 1)];
+  return (index & 1) === 0 ? byte & 0xf : byte >> 4;
+}

@@ -1,0 +1,135 @@
+/**
+ * Find the matrix products whose weight is a constant: MatMul(A, W), MatMul(A, Transpose(W)) and Gemm(A, W[, C]),
+ * W a 2-D float initializer. Every other MatMul and Gemm is listed with the reason it stays as it is.
+ */
+import { DataType, elementBits, rawByteLength } from '../../onnx/data-types.ts';
+import { int64ToNumber } from '../../onnx/proto.ts';
+import type { ModelProto, NodeProto, TensorProto } from '../../onnx/types.ts';
+import { floatAttribute, intAttribute, intsAttribute } from '../graph/attributes.ts';
+import type { GraphIndex } from '../graph/graph-index.ts';
+import { elementCount, tensorDims } from '../graph/tensor-bytes.ts';
+import type { WeightLayout } from './slab-job.ts';
+
+export type WeightPattern = 'matmul' | 'matmul-transpose' | 'gemm';
+
+export type LeftReason =
+  | 'weight-not-constant'
+  | 'weight-overridable-input'
+  | 'weight-not-2d'
+  | 'weight-not-float'
+  | 'gemm-transposed-a'
+  | 'gemm-bias-not-constant-vector';
+
+export interface WeightMatMul {
+  node: NodeProto;
+  pattern: WeightPattern;
+  activation: string;
+  weight: TensorProto;
+  /** The Transpose node between the initializer and the product, if any. */
+  transpose: NodeProto | undefined;
+  layout: WeightLayout;
+  k: number;
+  n: number;
+  /** Gemm's alpha, 1 for MatMul. */
+  alpha: number;
+  bias: { tensor: TensorProto; beta: number } | undefined;
+}
+
+export interface LeftMatMul {
+  node: NodeProto;
+  reason: LeftReason;
+  /** The constant weight's name and bytes when there is one (0 otherwise). */
+  weight: string | undefined;
+  weightBytes: number;
+}
+
+export interface WeightMatMulSearch {
+  found: WeightMatMul[];
+  left: LeftMatMul[];
+}
+
+interface ConstantWeight {
+  tensor: TensorProto;
+  transpose: NodeProto | undefined;
+}
+
+export function findWeightMatMuls(model: ModelProto, index: GraphIndex): WeightMatMulSearch {
+  const search: WeightMatMulSearch = { found: [], left: [] };
+  const legacyInputs = int64ToNumber(model.ir_version) < 4;
+  for (const node of model.graph?.node ?? []) {
+    if ((node.domain ?? '') !== '' || (node.op_type !== 'MatMul' && node.op_type !== 'Gemm')) continue;
+    const result = classify(node, index, legacyInputs);
+    if ('reason' in result) search.left.push(result);
+    else search.found.push(result);
+  }
+  return search;
+}
+
+function classify(node: NodeProto, index: GraphIndex, legacyInputs: boolean): WeightMatMul | LeftMatMul {
+  const weight = constantWeight(node.input?.[1] ?? '', index);
+  if (!weight) return leave(node, 'weight-not-constant', undefined);
+  const { tensor } = weight;
+  // From IR 4 an initializer that is also a graph input is only a default the caller may replace.
+  if (!legacyInputs && index.graphInputs.has(tensor.name ?? '')) return leave(node, 'weight-overridable-input', tensor);
+  const dims = tensorDims(tensor);
+  if (dims.length !== 2 || dims.some((d) => d <= 0)) return leave(node, 'weight-not-2d', tensor);
+  if (tensor.data_type !== DataType.FLOAT && tensor.data_type !== DataType.FLOAT16) return leave(node, 'weight-not-float', tensor);
+  if (node.op_type === 'MatMul') return matMul(node, weight, dims, 'kn');
+  return gemm(node, weight, dims, index);
+}
+
+/** The initializer feeding a B input, directly or through a 2-D Transpose. */
+function constantWeight(name: string, index: GraphIndex): ConstantWeight | undefined {
+  const direct = index.initializers.get(name);
+  if (direct) return { tensor: direct, transpose: undefined };
+  const producer = index.producers.get(name);
+  if (!producer || producer.op_type !== 'Transpose' || (producer.domain ?? '') !== '') return undefined;
+  const tensor = index.initializers.get(producer.input?.[0] ?? '');
+  const perm = intsAttribute(producer, 'perm');
+  if (!tensor || (perm && !(perm.length === 2 && perm[0] === 1 && perm[1] === 0))) return undefined;
+  return { tensor, transpose: producer };
+}
+
+function matMul(node: NodeProto, weight: ConstantWeight, dims: number[], untransposed: WeightLayout): WeightMatMul {
+  const layout = weight.transpose ? flip(untransposed) : untransposed;
+  const [k, n] = layout === 'kn' ? dims : [dims[1], dims[0]];
+  return {
+    node,
+    pattern: node.op_type === 'Gemm' ? 'gemm' : weight.transpose ? 'matmul-transpose' : 'matmul',
+    activation: node.input?.[0] ?? '',
+    weight: weight.tensor,
+    transpose: weight.transpose,
+    layout,
+    k,
+    n,
+    alpha: 1,
+    bias: undefined,
+  };
+}
+
+function gemm(node: NodeProto, weight: ConstantWeight, dims: number[], index: GraphIndex): WeightMatMul | LeftMatMul {
+  if (intAttribute(node, 'transA', 0) !== 0) return leave(node, 'gemm-transposed-a', weight.tensor);
+  const found = matMul(node, weight, dims, intAttribute(node, 'transB', 0) ? 'nk' : 'kn');
+  found.alpha = floatAttribute(node, 'alpha', 1);
+  const biasName = node.input?.[2] ?? '';
+  if (!biasName) return found;
+  const bias = index.initializers.get(biasName);
+  const biasDims = bias ? tensorDims(bias) : [];
+  const isVector = biasDims.length >= 1 && biasDims.length <= 2 && biasDims[biasDims.length - 1] === found.n && elementCount(biasDims) === found.n;
+  if (!bias || !isVector || bias.data_type !== weight.tensor.data_type) return leave(node, 'gemm-bias-not-constant-vector', weight.tensor);
+  found.bias = { tensor: bias, beta: floatAttribute(node, 'beta', 1) };
+  return found;
+}
+
+function flip(layout: WeightLayout): WeightLayout {
+  return layout === 'kn' ? 'nk' : 'kn';
+}
+
+function leave(node: NodeProto, reason: LeftReason, weight: TensorProto | undefined): LeftMatMul {
+  return { node, reason, weight: weight?.name, weightBytes: weight ? weightBytes(weight) : 0 };
+}
+
+export function weightBytes(tensor: TensorProto): number {
+  const bits = elementBits(tensor.data_type ?? 0);
+  return bits === undefined ? 0 : rawByteLength(tensor.data_type ?? 0, elementCount(tensorDims(tensor)));
+}

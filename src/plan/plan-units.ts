@@ -1,0 +1,103 @@
+/**
+ * The pieces a plan is cut between. 'module': one unit per module with weights, parameterless modules riding
+ * along; 'layer': the modules before the decoder stack, each decoder layer, the modules after it; 'row': one unit
+ * per table row (Olive's pass, which decides row by row).
+ *
+ * Parameterless modules hold no bytes, so where they go never changes a split's size, only the graph cut:
+ * inside a layer they stay with their layer's neighbour; outside the layers they are shared helpers feeding the
+ * layers (model.rotary_emb, model.embed_dropout) and go with the first unit, because split/ moves a node to the
+ * latest split among its producers — listed with the last split, a rotary table would drag every layer there.
+ */
+import type { CostRow } from '../cost/types.ts';
+import { layerOf } from './layer-of.ts';
+
+export type UnitMode = 'module' | 'layer' | 'row';
+/** Which activation buffer sizes the unit at run time (see estimate-runtime.ts). */
+export type ActivationRole = 'layer' | 'logits' | 'hidden';
+
+export interface PlanUnit {
+  /** How messages name the unit: its weighted module, or the layer. */
+  label: string;
+  modules: string[];
+  weightBytes: number;
+  flops: number;
+  /** The decoder layer the unit lies in, or null outside the stack. */
+  layer: number | null;
+  role: ActivationRole;
+}
+
+export function planUnits(rows: readonly CostRow[], mode: UnitMode): PlanUnit[] {
+  if (mode === 'row') return rows.map((row) => unitOf([row], row.module));
+  const isShared = (row: CostRow) => !hasWeights(row) && layerOf(row.module) === null;
+  const shared = rows.filter(isShared);
+  const placed = rows.filter((row) => !isShared(row));
+  const units = mode === 'module' ? moduleUnits(placed) : layerUnits(placed);
+  return withSharedRows(units, shared);
+}
+
+function hasWeights(row: CostRow): boolean {
+  return row.numBytes > 0 || row.numParams > 0;
+}
+
+function moduleUnits(rows: readonly CostRow[]): PlanUnit[] {
+  const groups: CostRow[][] = [];
+  let waiting: CostRow[] = [];
+  for (const row of rows) {
+    const last = groups.at(-1);
+    const sameLayer = (other: CostRow | undefined) => other !== undefined && layerOf(other.module)?.layerModule === layerOf(row.module)?.layerModule;
+    if (waiting.length > 0 && !sameLayer(waiting[0])) {
+      groups.push(waiting);
+      waiting = [];
+    }
+    if (hasWeights(row)) {
+      groups.push([...waiting, row]);
+      waiting = [];
+    } else if (last && waiting.length === 0 && sameLayer(last.at(-1))) last.push(row);
+    else waiting.push(row);
+  }
+  if (waiting.length > 0) groups.push(waiting);
+  return groups.map((group) => unitOf(group, (group.find(hasWeights) ?? group[0]).module));
+}
+
+function layerUnits(rows: readonly CostRow[]): PlanUnit[] {
+  const groups = new Map<string, CostRow[]>();
+  let seenLayer = false;
+  for (const row of rows) {
+    const layer = layerOf(row.module);
+    seenLayer ||= layer !== null;
+    const key = layer?.layerModule ?? (seenLayer ? 'after the layers' : 'before the layers');
+    const group = groups.get(key) ?? [];
+    group.push(row);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map((group) => {
+    const layerModule = layerOf(group[0].module)?.layerModule;
+    return layerModule ? { ...unitOf(group, layerModule), modules: [layerModule] } : unitOf(group, labelOf(group));
+  });
+}
+
+function labelOf(group: readonly CostRow[]): string {
+  return group.length === 1 ? group[0].module : `${group[0].module} … ${group.at(-1)!.module}`;
+}
+
+function withSharedRows(units: PlanUnit[], shared: readonly CostRow[]): PlanUnit[] {
+  if (shared.length === 0) return units;
+  if (units.length === 0) return [unitOf(shared, labelOf(shared))];
+  const [first, ...rest] = units;
+  const extra = unitOf(shared, first.label);
+  return [{ ...first, modules: [...first.modules, ...extra.modules], flops: first.flops + extra.flops }, ...rest];
+}
+
+function unitOf(rows: readonly CostRow[], label: string): PlanUnit {
+  const layer = rows.map((row) => layerOf(row.module)).find((ref) => ref !== null);
+  const isHead = rows.some((row) => row.module === 'lm_head' || row.module.endsWith('.lm_head'));
+  return {
+    label,
+    modules: rows.map((row) => row.module),
+    // A half byte (odd int4 counts) still takes a whole byte of storage; whole bytes keep the search exact.
+    weightBytes: rows.reduce((sum, row) => sum + Math.ceil(row.numBytes), 0),
+    flops: rows.reduce((sum, row) => sum + row.numFlops, 0),
+    layer: layer?.index ?? null,
+    role: layer ? 'layer' : isHead ? 'logits' : 'hidden',
+  };
+}

@@ -1,0 +1,9 @@
+/** Running and checking split models in onnxruntime-node. */
+export type * from './types.ts';
+export { validateSplit, DEFAULT_DECODER_RUN, type ValidateSplitOptions } from './validate-split.ts';
+export type { DecoderRunShape } from './run-steps.ts';
+export { runCascade } from './run-cascade.ts';
+export { formatValidationReport, formatBytes } from './format-validation-report.ts';
+export { childPeakRss } from './measure-peak-rss.ts';
+export { compareTensors, TOLERANCE } from './compare-tensors.ts';
+export { splitFilesOf, splitPlanOf, MODEL_CONFIG_FILE, SPLIT_PLAN_FILE } from './split-files.ts';

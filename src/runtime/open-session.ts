@@ -1,0 +1,25 @@
+/**
+ * Open an ONNX Runtime session on the requested provider. When a CUDA-targeted model meets a machine without the
+ * CUDA provider, the caller learns it (`fellBack`) and checks on CPU instead, as far as CPU kernels allow.
+ */
+import * as ort from 'onnxruntime-node';
+import type { ExecutionProvider } from './types.ts';
+
+const ORT_PROVIDER: Record<ExecutionProvider, string> = { CPUExecutionProvider: 'cpu', CUDAExecutionProvider: 'cuda' };
+
+export type OpenedSession =
+  | { ok: true; session: ort.InferenceSession; provider: ExecutionProvider }
+  | { ok: false; error: string };
+
+export function ortProviderName(provider: ExecutionProvider): string {
+  return ORT_PROVIDER[provider];
+}
+
+export async function openSession(modelPath: string, provider: ExecutionProvider): Promise<OpenedSession> {
+  try {
+    const session = await ort.InferenceSession.create(modelPath, { executionProviders: [ORT_PROVIDER[provider]] });
+    return { ok: true, session, provider };
+  } catch (error) {
+    return { ok: false, error: String((error as Error).message ?? error).split('\n')[0] };
+  }
+}

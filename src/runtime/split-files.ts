@@ -1,0 +1,42 @@
+/** The split model files of a split folder, in pipeline order, from its model_config.json (REFERENCE §4). */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { OliveError, ParseError } from '../errors.ts';
+import type { SplitPlan } from '../plan/types.ts';
+
+export const MODEL_CONFIG_FILE = 'model_config.json';
+export const SPLIT_PLAN_FILE = 'split_plan.json';
+
+export async function splitFilesOf(splitDir: string): Promise<string[]> {
+  const file = path.join(splitDir, MODEL_CONFIG_FILE);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new OliveError(`split folder '${splitDir}' has no ${MODEL_CONFIG_FILE}`);
+  });
+  const components = parseJson(file, text)?.config?.model_components;
+  if (!Array.isArray(components) || components.length === 0) throw new ParseError(file, 'config.model_components is not a non-empty list');
+  return components.map((component: { config?: { onnx_file_name?: unknown } }, i: number) => {
+    const name = component?.config?.onnx_file_name;
+    if (typeof name !== 'string' || name.includes('/') || name.includes('\\')) {
+      throw new ParseError(file, `model_components[${i}].config.onnx_file_name is not a file name in the folder`);
+    }
+    return path.join(splitDir, name);
+  });
+}
+
+/** The plan in split_plan.json when the folder has one made from a plan (not from an explicit node assignment). */
+export async function splitPlanOf(splitDir: string): Promise<SplitPlan | undefined> {
+  const file = path.join(splitDir, SPLIT_PLAN_FILE);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const parsed = parseJson(file, text);
+  return Array.isArray(parsed?.splits) ? (parsed as SplitPlan) : undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function parseJson(file: string, text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ParseError(file, `not valid JSON (${(error as Error).message})`);
+  }
+}

@@ -1,0 +1,47 @@
+/** What validating a split model checks and finds. */
+
+/** ONNX Runtime execution provider names as Olive spells them. */
+export type ExecutionProvider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
+
+export interface TensorDifference {
+  name: string;
+  /** Largest |whole − cascade| over the tensor's elements. */
+  maxAbsDifference: number;
+  /** Whether every element is within the tolerance of its dtype. */
+  withinTolerance: boolean;
+}
+
+export interface StepComparison {
+  /** e.g. "prefill (5 tokens)", "decode step 2" */
+  step: string;
+  outputs: TensorDifference[];
+}
+
+export interface SplitMemory {
+  index: number;
+  file: string;
+  /** Peak resident set size of a child process that loaded only this split, minus the baseline child's. */
+  peakRssBytes: number;
+  /** The plan's runtime estimate for the split, when a plan is known. */
+  estimateBytes: number | undefined;
+}
+
+export interface ValidationReport {
+  splitDir: string;
+  splitFiles: string[];
+  requestedProvider: ExecutionProvider;
+  /** The provider the sessions actually ran on. */
+  provider: ExecutionProvider;
+  /** decoder: prefill then decode steps through the KV cache; generic: one run on fixed inputs. */
+  mode: 'decoder' | 'generic';
+  steps: StepComparison[];
+  maxAbsDifference: number;
+  passed: boolean;
+  /** Peak RSS per split, measured in child processes (undefined when not measured). */
+  memory: SplitMemory[] | undefined;
+  /** Peak RSS of a child that loads ONNX Runtime but no model, subtracted from each split's figure. */
+  baselineRssBytes: number | undefined;
+  budgetBytes: number | undefined;
+  checked: string[];
+  notChecked: string[];
+}

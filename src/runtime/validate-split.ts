@@ -1,0 +1,155 @@
+/**
+ * Check a split folder against the model it came from: every split loads in onnxruntime-node; on fixed inputs the
+ * cascade gives the whole model's outputs (for decoders: a prefill, then decode steps through the KV cache); each
+ * split's peak memory is measured in a child process and set beside the plan's estimate and the budget. When the
+ * requested provider is missing here (a CUDA model on a CPU machine) the checks run on CPU as far as CPU kernels
+ * allow, and the report lists what was and was not checked.
+ */
+import path from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { OliveError } from '../errors.ts';
+import type { SplitPlan } from '../plan/types.ts';
+import { isDecoderSession, vocabularySize } from './decoder-feeds.ts';
+import { fixedInputs } from './fixed-inputs.ts';
+import { childPeakRss } from './measure-peak-rss.ts';
+import { openSession, ortProviderName } from './open-session.ts';
+import { runCascade } from './run-cascade.ts';
+import { compareSteps, runSteps, type DecoderRunShape, type RunSchedule, type StepOutputs } from './run-steps.ts';
+import { splitFilesOf, splitPlanOf } from './split-files.ts';
+import type { ExecutionProvider, SplitMemory, ValidationReport } from './types.ts';
+
+export const DEFAULT_DECODER_RUN: DecoderRunShape = { prefillTokens: 5, decodeSteps: 3 };
+
+export interface ValidateSplitOptions {
+  wholeModelPath: string;
+  splitDir: string;
+  provider?: ExecutionProvider;
+  /** For estimates and budget; default: the split_plan.json in splitDir, when it holds a plan. */
+  plan?: SplitPlan;
+  /** Measure each split's peak RSS in a child process (default true). */
+  measureMemory?: boolean;
+  /** Inputs for a model that is not a GenAI-style decoder; default: fixed values from its input metadata. */
+  inputs?: Record<string, ort.Tensor>;
+  decoderRun?: DecoderRunShape;
+}
+
+interface Notes {
+  checked: string[];
+  notChecked: string[];
+}
+
+export async function validateSplit(options: ValidateSplitOptions): Promise<ValidationReport> {
+  const requested = options.provider ?? 'CPUExecutionProvider';
+  const splitFiles = await splitFilesOf(options.splitDir);
+  const plan = options.plan ?? (await splitPlanOf(options.splitDir));
+  const notes: Notes = { checked: [], notChecked: [] };
+  // The whole model runs first and is released before the splits load: peak memory stays near one model's.
+  const reference = await runWhole(options, requested, notes);
+  const fellBack = reference.provider !== requested;
+  const cascade = await runSplits(splitFiles, reference.provider, fellBack, reference.schedule, notes);
+  const steps = cascade ? compareSteps(reference.outputNames, reference.steps, cascade) : [];
+  const measured = options.measureMemory !== false && cascade ? await measureSplits(splitFiles, plan, reference.provider, notes) : undefined;
+  const maxAbsDifference = Math.max(0, ...steps.flatMap((step) => step.outputs.map((output) => output.maxAbsDifference)));
+  const numericsPassed = steps.every((step) => step.outputs.every((output) => output.withinTolerance));
+  return {
+    splitDir: options.splitDir,
+    splitFiles: splitFiles.map((file) => path.basename(file)),
+    requestedProvider: requested,
+    provider: reference.provider,
+    mode: reference.schedule.kind === 'decoder' ? 'decoder' : 'generic',
+    steps,
+    maxAbsDifference,
+    passed: numericsPassed && (cascade !== undefined || fellBack),
+    memory: measured?.memory,
+    baselineRssBytes: measured?.baseline,
+    budgetBytes: plan?.budget_bytes,
+    ...notes,
+  };
+}
+
+interface Reference {
+  provider: ExecutionProvider;
+  schedule: RunSchedule;
+  outputNames: readonly string[];
+  steps: StepOutputs[];
+}
+
+async function runWhole(options: ValidateSplitOptions, requested: ExecutionProvider, notes: Notes): Promise<Reference> {
+  const { session, provider } = await openWhole(options.wholeModelPath, requested, notes);
+  try {
+    const schedule = runSchedule(session, options);
+    const steps = await runSteps((feeds) => session.run(feeds) as Promise<Record<string, ort.Tensor>>, schedule);
+    return { provider, schedule, outputNames: session.outputNames, steps };
+  } finally {
+    await session.release();
+  }
+}
+
+function runSchedule(whole: ort.InferenceSession, options: ValidateSplitOptions): RunSchedule {
+  if (isDecoderSession(whole)) {
+    return { kind: 'decoder', shape: options.decoderRun ?? DEFAULT_DECODER_RUN, inputs: whole.inputMetadata, vocabulary: vocabularySize(whole) };
+  }
+  if (options.inputs) return { kind: 'single', label: 'given inputs', feeds: options.inputs };
+  return { kind: 'single', label: 'fixed inputs', feeds: fixedInputs(whole.inputMetadata) };
+}
+
+async function openWhole(modelPath: string, requested: ExecutionProvider, notes: Notes): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
+  const opened = await openSession(modelPath, requested);
+  if (opened.ok) return opened;
+  if (requested === 'CPUExecutionProvider') throw new OliveError(`the unsplit model '${modelPath}' does not load in onnxruntime-node: ${opened.error}`);
+  notes.notChecked.push(`${requested}: not available here (${opened.error}); everything below ran on CPUExecutionProvider`);
+  const onCpu = await openSession(modelPath, 'CPUExecutionProvider');
+  if (!onCpu.ok) throw new OliveError(`the unsplit model '${modelPath}' loads neither on ${requested} nor on CPU here: ${onCpu.error}`);
+  return onCpu;
+}
+
+/** The cascade's outputs per step, or undefined when a split cannot load on a fallback provider (numerics skipped). */
+async function runSplits(
+  files: string[],
+  provider: ExecutionProvider,
+  fellBack: boolean,
+  schedule: RunSchedule,
+  notes: Notes,
+): Promise<StepOutputs[] | undefined> {
+  const sessions: ort.InferenceSession[] = [];
+  try {
+    for (const file of files) {
+      const opened = await openSession(file, provider);
+      if (!opened.ok) {
+        if (!fellBack) throw new OliveError(`split '${path.basename(file)}' does not load in onnxruntime-node: ${opened.error}`);
+        notes.notChecked.push(`${path.basename(file)} cannot load on ${provider} (${opened.error}): cascade numerics not checked`);
+        return undefined;
+      }
+      sessions.push(opened.session);
+    }
+    notes.checked.push(`all ${files.length} splits load in onnxruntime-node on ${provider}`);
+    notes.checked.push(scheduleNote(schedule));
+    return await runSteps((feeds) => runCascade(sessions, feeds), schedule);
+  } finally {
+    await Promise.all(sessions.map((session) => session.release()));
+  }
+}
+
+function scheduleNote(schedule: RunSchedule): string {
+  if (schedule.kind === 'single') return `cascade outputs equal the unsplit model's (one run on ${schedule.label})`;
+  const { prefillTokens, decodeSteps } = schedule.shape;
+  return `cascade logits and present tensors equal the unsplit model's: prefill of ${prefillTokens} tokens, then ${decodeSteps} decode steps through the KV cache`;
+}
+
+async function measureSplits(
+  files: string[],
+  plan: SplitPlan | undefined,
+  provider: ExecutionProvider,
+  notes: Notes,
+): Promise<{ memory: SplitMemory[]; baseline: number }> {
+  const ortProvider = ortProviderName(provider);
+  const baseline = await childPeakRss(undefined, ortProvider);
+  const memory: SplitMemory[] = [];
+  for (const [index, file] of files.entries()) {
+    const peak = await childPeakRss(file, ortProvider);
+    memory.push({ index, file: path.basename(file), peakRssBytes: Math.max(0, peak - baseline), estimateBytes: plan?.splits[index]?.runtime_bytes });
+  }
+  notes.checked.push(`peak RSS of loading each split, each in its own child process on ${provider}`);
+  notes.notChecked.push('memory during generation (activations, growing KV cache) is in the estimate, not in the measurement');
+  return { memory, baseline };
+}

@@ -1,0 +1,29 @@
+/** Tokenizer and configuration files that travel with a model folder, copied from beside the source model. */
+import { copyFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** genai_config.json is not listed: the split writes its own pipeline version of it. */
+export const SIDE_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'added_tokens.json',
+  'tokenizer.model',
+  'vocab.json',
+  'merges.txt',
+  'chat_template.jinja',
+  'config.json',
+  'generation_config.json',
+] as const;
+
+/** Copy the side files present in sourceDir; returns the names copied. */
+export async function copySideFiles(sourceDir: string, targetDir: string): Promise<string[]> {
+  const copied: string[] = [];
+  for (const name of SIDE_FILES) {
+    const from = path.join(sourceDir, name);
+    if (!(await stat(from).catch(() => undefined))?.isFile()) continue;
+    await copyFile(from, path.join(targetDir, name));
+    copied.push(name);
+  }
+  return copied;
+}

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { buildDecoder } from '../../src/build/index.ts';
+import { OliveError } from '../../src/errors.ts';
+import { writeTinyCheckpoint, type TinyArchitecture } from '../../scripts/make-fixtures.ts';
+import { removeDir, tempDir } from './build-fixture.ts';
+
+let root: string;
+let counter = 0;
+
+beforeAll(async () => {
+  root = await tempDir('refusals');
+});
+afterAll(() => removeDir(root));
+
+async function checkpoint(arch: TinyArchitecture, configOverrides: Record<string, unknown> = {}): Promise<string> {
+  const dir = path.join(root, `${arch}-${counter++}`);
+  await writeTinyCheckpoint(dir, arch, { configOverrides });
+  return dir;
+}
+
+/** A checkpoint whose config.json was edited after its tensors were written (so they disagree). */
+async function configEdited(arch: TinyArchitecture, edits: Record<string, unknown>): Promise<string> {
+  const dir = await checkpoint(arch);
+  const file = path.join(dir, 'config.json');
+  await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), ...edits }));
+  return dir;
+}
+
+async function buildError(modelDir: string, overrides: Partial<Parameters<typeof buildDecoder>[0]> = {}): Promise<OliveError> {
+  const outDir = path.join(root, `out-${counter++}`);
+  const error = await buildDecoder({ modelDir, outDir, precision: 'fp32', provider: 'CPUExecutionProvider', ...overrides }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(OliveError);
+  return error as OliveError;
+}
+
+describe('the builder refuses what it would get wrong', () => {
+  it('names the supported architectures and the ONNX alternative for another one', async () => {
+    const error = await buildError(await checkpoint('llama', { architectures: ['GemmaForCausalLM'], model_type: 'gemma' }));
+    expect(error.message).toMatch(/'GemmaForCausalLM'.*LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Phi3ForCausalLM.*ONNX/);
+  });
+
+  it.each([
+    ['partial_rotary_factor', 'phi3', { partial_rotary_factor: 0.75 }, /partial_rotary_factor = 0.75/],
+    ['another rope type', 'llama', { rope_scaling: { rope_type: 'yarn', factor: 4 } }, /rope_scaling type 'yarn'/],
+    ['another activation', 'llama', { hidden_act: 'gelu' }, /hidden_act = "gelu"/],
+    ['llama attention bias', 'llama', { attention_bias: true }, /attention_bias = true/],
+    ['mlp bias', 'mistral', { mlp_bias: true }, /mlp_bias = true/],
+    ['qwen2 per-layer sliding windows', 'qwen2', { use_sliding_window: true }, /use_sliding_window = true/],
+    ['longrope factors of the wrong length', 'phi3', { rope_scaling: { type: 'longrope', short_factor: [1, 1], long_factor: [1, 1] } }, /short_factor must be 8 positive numbers/],
+    ['kv heads not dividing heads', 'llama', { num_key_value_heads: 3 }, /num_key_value_heads \(3\) must divide/],
+  ] as const)('refuses %s', async (_label, arch, overrides, message) => {
+    expect((await buildError(await checkpoint(arch, overrides))).message).toMatch(message);
+  });
+
+  it('refuses a checkpoint with tensors the graph would not use (qk-norm)', async () => {
+    const dir = await checkpoint('llama');
+    await addTensor(dir, 'model.layers.0.self_attn.q_norm.weight', [16]);
+    expect((await buildError(dir)).message).toMatch(/does not use \(model\.layers\.0\.self_attn\.q_norm\.weight\)/);
+  });
+
+  it('names a missing tensor and a tensor of the wrong shape', async () => {
+    expect((await buildError(await configEdited('qwen2', { tie_word_embeddings: false }))).message).toMatch(/no tensor 'lm_head\.weight'/);
+    expect((await buildError(await configEdited('llama', { intermediate_size: 96 }))).message).toMatch(/'model\.layers\.0\.mlp\.gate_proj\.weight' has shape \[128,64\], config\.json implies \[96,64\]/);
+  });
+
+  it('refuses precisions and providers it cannot build, and head sizes the CPU kernel rejects', async () => {
+    const llama = await checkpoint('llama');
+    expect((await buildError(llama, { precision: 'int4' as 'fp32' })).message).toMatch(/precision 'int4' cannot be built directly/);
+    expect((await buildError(llama, { provider: 'DmlExecutionProvider' as 'CPUExecutionProvider' })).message).toMatch(/provider 'DmlExecutionProvider'/);
+    expect((await buildError(llama, { contextLength: 0 })).message).toMatch(/contextLength must be a positive integer/);
+    const narrowHeads = await checkpoint('mistral', { head_dim: 24 });
+    expect((await buildError(narrowHeads)).message).toMatch(/head_dim 24 is not a multiple of 16/);
+  });
+});
+
+/** Rewrite a safetensors file with one more (zero-filled, F32) tensor appended. */
+async function addTensor(dir: string, name: string, shape: number[]): Promise<void> {
+  const file = path.join(dir, 'model.safetensors');
+  const bytes = await readFile(file);
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+  const data = bytes.subarray(8 + headerLength);
+  const extra = shape.reduce((a, b) => a * b, 1) * 4;
+  header[name] = { dtype: 'F32', shape, data_offsets: [data.length, data.length + extra] };
+  const json = Buffer.from(JSON.stringify(header));
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(json.length));
+  await writeFile(file, Buffer.concat([prefix, json, data, Buffer.alloc(extra)]));
+}

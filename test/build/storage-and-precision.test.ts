@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { fixtureDir, TINY_ARCHITECTURES, TINY_CONFIGS, writeTinyCheckpoint } from '../../scripts/make-fixtures.ts';
+import { buildAndOpen, maxAbs, prompt, removeDir, tempDir } from './build-fixture.ts';
+import { emptyKv, maxAbsDifference, runDecoder } from './ort-decoder.ts';
+
+const FP32_TOLERANCE = 1e-4;
+/**
+ * fp16 weights and activations carry 11 significant bits (relative step 2^-11 ≈ 4.9e-4); rounding compounds over
+ * the 4 layers and lm_head, observed at most about 9e-4 of the largest logit. Allowed: 4e-3 of it.
+ */
+const FP16_RELATIVE_TOLERANCE = 4e-3;
+
+describe('checkpoints stored as F32 and F16 convert exactly', () => {
+  let checkpoints: string | undefined;
+  beforeAll(async () => {
+    checkpoints = await tempDir('storage');
+  });
+  afterAll(() => removeDir(checkpoints));
+
+  it.each([
+    ['llama', 'F32'],
+    ['phi3', 'F16'],
+    ['qwen2', 'F16'],
+  ] as const)('%s stored as %s matches the reference at fp32', async (arch, storage) => {
+    const dir = path.join(checkpoints!, `${arch}-${storage}`);
+    await writeTinyCheckpoint(dir, arch, { storage });
+    const built = await buildAndOpen(dir);
+    try {
+      const tokens = prompt(6, TINY_CONFIGS[arch].vocab_size as number);
+      const { logits } = await runDecoder(built.decoder, tokens, emptyKv(built.decoder));
+      expect(maxAbsDifference(logits, built.reference.forward(tokens, built.reference.emptyCache()))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    } finally {
+      await removeDir(built.outDir);
+    }
+  });
+});
+
+describe.each(TINY_ARCHITECTURES)('tiny-%s fp16 build', (arch) => {
+  it('stays within the fp16 tolerance of the reference, through the KV cache too', async () => {
+    const built = await buildAndOpen(fixtureDir(arch), 'fp16');
+    try {
+      const tokens = prompt(9, TINY_CONFIGS[arch].vocab_size as number);
+      const expected = built.reference.forward(tokens, built.reference.emptyCache());
+      const tolerance = FP16_RELATIVE_TOLERANCE * maxAbs(expected);
+      const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
+      const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
+      expect(prefill.logits[0].length).toBe(TINY_CONFIGS[arch].vocab_size);
+      expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(tolerance);
+      expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(tolerance);
+    } finally {
+      await removeDir(built.outDir);
+    }
+  });
+});
