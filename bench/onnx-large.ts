@@ -3,9 +3,12 @@
  *   write-external   a model of 2.2 GB of producer-made weights written with external data (over 2 GiB in all)
  *   read-external    readModel of it, every tensor streamed back through SHA-256 and checked
  *   ort-external     onnxruntime-node loads it and returns the last tensor (stored past 2 GiB), checked
- *   write-inline     a 300 MB model with every weight INLINE in the .onnx (writeModel holds it to encode it)
+ *   write-inline     a 300 MB model with every weight INLINE in the .onnx (writeModel streams it)
  *   read-inline      readModel of it (above the lazy threshold: scanned by range), bytes streamed and checked
  *   read-inline-whole  the same file read whole (lazy threshold raised), for comparison
+ *   write-inline-huge  the 2.2 GB weights INLINE in one .onnx: no runtime can parse that protobuf (writeModel
+ *                      refuses it), so the streaming encoder is called directly
+ *   read-inline-huge   readModel of it: over 2 GiB, so always scanned; every byte streamed and checked
  * Usage: node bin/run-ts.js bench/onnx-large.ts [folder]   (default: a temp folder, deleted at the end)
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +18,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { getTensorSource, readModel, setTensorSource, streamSource, writeModel } from '../src/onnx/index.ts';
+import {
+  getTensorSource,
+  planStreamedModel,
+  readModel,
+  setTensorSource,
+  streamSource,
+  writeModel,
+  writeStreamedModel,
+} from '../src/onnx/index.ts';
 import type { ModelProto, TensorProto } from '../src/onnx/index.ts';
 
 const MiB = 1024 * 1024;
@@ -26,7 +37,15 @@ const INLINE_MODEL = { tensors: 10, tensorBytes: 30 * 1000 * 1000 };
 /** Producers make weights in pieces this size, so no tensor is ever whole in memory. */
 const PRODUCE_CHUNK_BYTES = 16 * MiB;
 
-type Phase = 'write-external' | 'read-external' | 'ort-external' | 'write-inline' | 'read-inline' | 'read-inline-whole';
+type Phase =
+  | 'write-external'
+  | 'read-external'
+  | 'ort-external'
+  | 'write-inline'
+  | 'read-inline'
+  | 'read-inline-whole'
+  | 'write-inline-huge'
+  | 'read-inline-huge';
 
 interface PhaseReport {
   phase: Phase;
@@ -36,7 +55,7 @@ interface PhaseReport {
   sha256: string;
 }
 
-/** Deterministic bytes for chunk `index` of tensor `tensor`: cheap to make, different everywhere. */
+/** Bytes [offset, offset + length) of weight `tensor`: deterministic, cheap to make, different everywhere. */
 function patternChunk(tensor: number, offset: number, length: number): Uint8Array {
   const words = new Uint32Array(Math.ceil(length / 4));
   const base = tensor * 0x9e3779b1 + offset / 4;
@@ -61,13 +80,17 @@ function benchModel(spec: { tensors: number; tensorBytes: number }): ModelProto 
   return { ir_version: 10, opset_import: [{ domain: '', version: 21 }], producer_name: 'olive-node bench', graph: { name: 'large', initializer, output } };
 }
 
-/** SHA-256 of every initializer's bytes in order, streamed from wherever they are. */
-async function hashWeights(model: ModelProto): Promise<string> {
+/** SHA-256 of the tensors' bytes in order, streamed from wherever they are. */
+async function hashTensors(tensors: TensorProto[]): Promise<string> {
   const hash = createHash('sha256');
-  for (const tensor of model.graph!.initializer!) {
+  for (const tensor of tensors) {
     for await (const chunk of streamSource(getTensorSource(tensor)!)) hash.update(chunk);
   }
   return hash.digest('hex');
+}
+
+function hashWeights(model: ModelProto): Promise<string> {
+  return hashTensors(model.graph!.initializer!);
 }
 
 /** Seconds taken by `work`, with what it returned. */
@@ -107,16 +130,19 @@ async function ortPhase(file: string): Promise<PhaseResult> {
   return { seconds, fileBytes: statSync(`${file}.data`).size, sha256 };
 }
 
-async function hashLastTensor(): Promise<string> {
-  const hash = createHash('sha256');
-  const last = benchModel(EXTERNAL_MODEL).graph!.initializer!.at(-1)!;
-  for await (const chunk of streamSource(getTensorSource(last)!)) hash.update(chunk);
-  return hash.digest('hex');
+/** Past writeModel's 2 GiB refusal on purpose: only our scanner has to read this file. */
+async function writeHugeInlinePhase(file: string): Promise<PhaseResult> {
+  const model = benchModel(EXTERNAL_MODEL);
+  const sources = new Map(model.graph!.initializer!.map((tensor) => [tensor, getTensorSource(tensor)!]));
+  const plan = planStreamedModel(model, sources);
+  const { seconds } = await timed(() => writeStreamedModel(file, plan));
+  return { seconds, fileBytes: plan.byteLength, sha256: await hashWeights(benchModel(EXTERNAL_MODEL)) };
 }
 
 async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
   const external = path.join(dir, 'external.onnx');
   const inline = path.join(dir, 'inline.onnx');
+  const hugeInline = path.join(dir, 'huge-inline.onnx');
   switch (phase) {
     case 'write-external':
       return writePhase(external, EXTERNAL_MODEL, 1024);
@@ -130,6 +156,10 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
       return readPhase(inline);
     case 'read-inline-whole':
       return readPhase(inline, Number.POSITIVE_INFINITY);
+    case 'write-inline-huge':
+      return writeHugeInlinePhase(hugeInline);
+    case 'read-inline-huge':
+      return readPhase(hugeInline);
   }
 }
 
@@ -145,7 +175,16 @@ function spawnPhase(phase: Phase, dir: string): PhaseReport {
   return JSON.parse(out.trim().split('\n').at(-1)!) as PhaseReport;
 }
 
-const PHASES: Phase[] = ['write-external', 'read-external', 'ort-external', 'write-inline', 'read-inline', 'read-inline-whole'];
+const PHASES: Phase[] = [
+  'write-external',
+  'read-external',
+  'ort-external',
+  'write-inline',
+  'read-inline',
+  'read-inline-whole',
+  'write-inline-huge',
+  'read-inline-huge',
+];
 
 async function main(dirArg: string | undefined): Promise<void> {
   const dir = dirArg ?? mkdtempSync(path.join(os.tmpdir(), 'olive-onnx-large-'));
@@ -154,14 +193,15 @@ async function main(dirArg: string | undefined): Promise<void> {
     for (const phase of PHASES) {
       const report = spawnPhase(phase, dir);
       reports.set(phase, report);
-      console.log(`${phase.padEnd(18)} ${(report.fileBytes / 1e9).toFixed(3)} GB  ${report.seconds.toFixed(1)} s  peak RSS ${report.maxRssMiB.toFixed(0)} MiB`);
+      console.log(`${phase.padEnd(19)} ${(report.fileBytes / 1e9).toFixed(3)} GB  ${report.seconds.toFixed(1)} s  peak RSS ${report.maxRssMiB.toFixed(0)} MiB`);
     }
     const sha = (phase: Phase) => reports.get(phase)!.sha256;
     const intact =
       sha('read-external') === sha('write-external') &&
-      sha('ort-external') === (await hashLastTensor()) &&
+      sha('ort-external') === (await hashTensors(benchModel(EXTERNAL_MODEL).graph!.initializer!.slice(-1))) &&
       sha('read-inline') === sha('write-inline') &&
-      sha('read-inline-whole') === sha('write-inline');
+      sha('read-inline-whole') === sha('write-inline') &&
+      sha('read-inline-huge') === sha('write-external');
     console.log(intact ? 'checksums: every weight read back intact (ours and onnxruntime)' : 'checksums DIFFER');
     if (!intact) process.exitCode = 1;
   } finally {

@@ -8,6 +8,7 @@ import { planMemorySplits } from '../src/plan/plan-memory-splits.ts';
 import type { MemoryPlanOptions, RuntimeModel } from '../src/plan/types.ts';
 
 const LAYERS = 1000;
+// 1,000 layers of 10 modules, the embedding and the head: 10,003 rows.
 const REPEATS = 5;
 
 const LAYER_MODULES: [string, number][] = [
@@ -25,12 +26,12 @@ const LAYER_MODULES: [string, number][] = [
 
 function syntheticTable(): CostRow[] {
   const row = (module: string, numParams: number, numFlops = 2 * numParams): CostRow => ({ module, numParams, numBytes: 2 * numParams, numFlops });
-  const layers = Array.from({ length: LAYERS - 1 }, (_, i) => LAYER_MODULES.map(([leaf, params]) => row(`model.layers.${i}.${leaf}`, params)));
+  const layers = Array.from({ length: LAYERS }, (_, i) => LAYER_MODULES.map(([leaf, params]) => row(`model.layers.${i}.${leaf}`, params)));
   return [row('model.embed_tokens', 98_500_608, 1), ...layers.flat(), row('model.norm', 3072), row('lm_head', 98_500_608)];
 }
 
 const model: RuntimeModel = {
-  numLayers: LAYERS - 1, numKvHeads: 32, headDim: 96, hiddenSize: 3072, intermediateSize: 8192, vocabSize: 32064,
+  numLayers: LAYERS, numKvHeads: 32, headDim: 96, hiddenSize: 3072, intermediateSize: 8192, vocabSize: 32064,
   contextLength: 4096, kvBytesPerElement: 2, activationBytesPerElement: 2,
 };
 
@@ -48,7 +49,7 @@ function timePlan(rows: CostRow[], budget: number, options: MemoryPlanOptions): 
 
 const rows = syntheticTable();
 console.log(`${rows.length} modules, ${formatBytes(rows.reduce((sum, row) => sum + row.numBytes, 0))} of weights, ${REPEATS} runs each`);
-for (const budget of [20e9, 2e9]) {
+for (const budget of [20e9, 2e9, 0.5e9]) {
   timePlan(rows, budget, { strategy: 'balanced', model });
   timePlan(rows, budget, { strategy: 'olive', model });
   timePlan(rows, budget, { granularity: 'layer', model });

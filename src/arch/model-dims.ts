@@ -40,13 +40,14 @@ export function modelDims(config: HfConfig, arch: ArchName): ModelDims {
     mlpBias: arch === 'llama' && config.mlp_bias === true,
     activation: config.hidden_act ?? 'silu',
   };
-  for (const key of ['kvHeads', 'headDim'] as const) {
-    if (!Number.isSafeInteger(dims[key]) || dims[key] <= 0) {
-      throw new ParseError(CONFIG_FILE, `${key === 'kvHeads' ? 'num_key_value_heads' : 'head_dim'} must be a positive integer, got ${dims[key]}`);
-    }
-  }
+  requirePositiveInteger('num_key_value_heads', dims.kvHeads);
+  requirePositiveInteger('head_dim', dims.headDim);
   if (dims.heads % dims.kvHeads !== 0) {
     throw new ParseError(CONFIG_FILE, `num_attention_heads (${dims.heads}) is not a multiple of num_key_value_heads (${dims.kvHeads})`);
   }
   return dims;
+}
+
+function requirePositiveInteger(field: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new ParseError(CONFIG_FILE, `${field} must be a positive integer, got ${value}`);
 }

@@ -1,6 +1,5 @@
 /** What every part of the decoder graph is built from: the graph so far, the checked spec, the weights, the precision. */
 import type { Checkpoint, CheckpointTensor } from '../hf/checkpoint.ts';
-import type { FloatFormat } from './convert-float.ts';
 import type { DecoderSpec } from './decoder-spec.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { LinearEmitter } from './linear.ts';
@@ -14,7 +13,11 @@ export interface BuildContext {
   /** ONNX data type of the float I/O and activations (FLOAT or FLOAT16). */
   floatType: number;
   emitLinear: LinearEmitter;
+  normalization: Normalization;
 }
+
+/** RMSNorm as ONNX Runtime's fused contrib operators, or as standard ONNX operators. */
+export type Normalization = 'fused' | 'plain';
 
 export function tensorOf(context: BuildContext, name: string): CheckpointTensor {
   const tensor = context.checkpoint.tensors.get(name);
@@ -24,6 +27,3 @@ export function tensorOf(context: BuildContext, name: string): CheckpointTensor 
 
 export const FORMAT_OF_PRECISION: Record<'fp32' | 'fp16', 'F32' | 'F16'> = { fp32: 'F32', fp16: 'F16' };
 
-export function formatBytes(format: FloatFormat): number {
-  return format === 'F32' ? 4 : 2;
-}

@@ -4,7 +4,6 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { readConfig } from '../hf/config.ts';
 import { getTensorSource, sourceLength } from '../onnx/tensor-source.ts';
 import { writeModel } from '../onnx/write-model.ts';
 import { copyTokenizerFiles } from './copy-tokenizer.ts';
@@ -38,7 +37,7 @@ export async function buildDecoder(options: BuildOptions): Promise<BuildResult> 
   });
   const genaiConfigPath = await writeGenaiConfig(options.outDir, {
     modelDir: options.modelDir,
-    config: await readConfig(options.modelDir),
+    config: graph.config,
     spec: graph.spec,
     modelFileName: fileName,
     contextLength: graph.contextLength,

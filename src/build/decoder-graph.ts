@@ -3,11 +3,12 @@
  * cache; outputs logits and the present cache. Nodes are named /model/layers.{i}/… and carry their HF module.
  * Weights are attached as sources, not loaded: writeModel streams them.
  */
-import { readConfig } from '../hf/config.ts';
+import { readConfig, type HfConfig } from '../hf/config.ts';
 import { openCheckpoint, type Checkpoint } from '../hf/checkpoint.ts';
 import { OliveError } from '../errors.ts';
 import { DataType } from '../onnx/data-types.ts';
-import type { ModelProto } from '../onnx/types.ts';
+import { int64ToNumber } from '../onnx/proto.ts';
+import type { ModelProto, ValueInfoProto } from '../onnx/types.ts';
 import { version } from '../version.ts';
 import { addAttention, type LayerIo } from './attention.ts';
 import { FORMAT_OF_PRECISION, tensorOf, type BuildContext } from './build-context.ts';
@@ -15,12 +16,12 @@ import { checkCheckpoint } from './check-checkpoint.ts';
 import { checkTarget } from './check-target.ts';
 import { decoderSpec, type DecoderSpec } from './decoder-spec.ts';
 import { GraphBuilder, MICROSOFT_DOMAIN } from './graph-builder.ts';
-import { emitMatMul } from './linear.ts';
+import { emitMatMul, type LinearSpec } from './linear.ts';
 import { addMlp } from './mlp.ts';
 import { addRmsNorm, addSkipRmsNorm } from './rms-norm.ts';
 import { addRotaryCaches } from './rotary-caches.ts';
 import { addSequenceLengths } from './sequence-lengths.ts';
-import type { DecoderGraphOptions, GraphValue } from './types.ts';
+import { PROVIDER_NORMALIZATION, type DecoderGraphOptions, type GraphValue } from './types.ts';
 import { EMBEDDING, LM_HEAD, layerPrefix } from './weight-names.ts';
 import { weightSource } from './weight-source.ts';
 
@@ -30,9 +31,12 @@ export const MICROSOFT_OPSET = 1;
 
 export interface DecoderGraph {
   model: ModelProto;
+  config: HfConfig;
   spec: DecoderSpec;
   checkpoint: Checkpoint;
   contextLength: number;
+  /** Every Linear layer in graph order, with its checkpoint weight in HF's [out, in] order (for quantizers). */
+  linears: LinearSpec[];
   inputs: GraphValue[];
   outputs: GraphValue[];
 }
@@ -93,25 +97,43 @@ function resolveContextLength(spec: DecoderSpec, requested: number | undefined):
   return requested;
 }
 
-function graphValues(values: { name?: string; type?: { tensor_type?: { elem_type?: number; shape?: { dim?: { dim_value?: unknown; dim_param?: string }[] } } } }[]): GraphValue[] {
+function graphValues(values: ValueInfoProto[]): GraphValue[] {
   return values.map((v) => ({
     name: v.name!,
     dataType: v.type!.tensor_type!.elem_type!,
-    dims: (v.type!.tensor_type!.shape!.dim ?? []).map((d) => (d.dim_param ?? Number(d.dim_value))),
+    dims: (v.type!.tensor_type!.shape!.dim ?? []).map((d) => d.dim_param ?? int64ToNumber(d.dim_value)),
   }));
 }
 
+function buildContext(spec: DecoderSpec, checkpoint: Checkpoint, options: DecoderGraphOptions, linears: LinearSpec[]): BuildContext {
+  const format = FORMAT_OF_PRECISION[options.precision];
+  const emit = options.emitLinear ?? emitMatMul;
+  return {
+    graph: new GraphBuilder(),
+    spec,
+    checkpoint,
+    format,
+    floatType: format === 'F32' ? DataType.FLOAT : DataType.FLOAT16,
+    emitLinear: (context, linear) => {
+      linears.push(linear);
+      return emit(context, linear);
+    },
+    normalization: options.normalization ?? PROVIDER_NORMALIZATION[options.provider],
+  };
+}
+
+/** Check the config, checkpoint and target, then lay out the graph; nothing is written and no weight is read. */
 export async function buildDecoderGraph(options: DecoderGraphOptions): Promise<DecoderGraph> {
   const config = await readConfig(options.modelDir);
   const spec = decoderSpec(config);
-  const checkpoint = await openCheckpoint(options.modelDir);
   checkTarget(spec, options.precision, options.provider);
+  const checkpoint = await openCheckpoint(options.modelDir);
   checkCheckpoint(checkpoint, spec);
-  const format = FORMAT_OF_PRECISION[options.precision];
-  const graph = new GraphBuilder();
-  const context: BuildContext = { graph, spec, checkpoint, format, floatType: format === 'F32' ? DataType.FLOAT : DataType.FLOAT16, emitLinear: options.emitLinear ?? emitMatMul };
   const contextLength = resolveContextLength(spec, options.contextLength);
+  const linears: LinearSpec[] = [];
+  const context = buildContext(spec, checkpoint, options, linears);
   addDecoder(context, contextLength);
+  const { graph } = context;
   const model: ModelProto = {
     ir_version: IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }, { domain: MICROSOFT_DOMAIN, version: MICROSOFT_OPSET }],
@@ -119,5 +141,5 @@ export async function buildDecoderGraph(options: DecoderGraphOptions): Promise<D
     producer_version: version,
     graph: { name: 'main_graph', node: graph.nodes, initializer: graph.initializers, input: graph.inputs, output: graph.outputs },
   };
-  return { model, spec, checkpoint, contextLength, inputs: graphValues(graph.inputs), outputs: graphValues(graph.outputs) };
+  return { model, config, spec, checkpoint, contextLength, linears, inputs: graphValues(graph.inputs), outputs: graphValues(graph.outputs) };
 }

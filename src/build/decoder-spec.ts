@@ -40,9 +40,12 @@ export interface DecoderSpec {
 /** transformers' default when config.json omits rms_norm_eps. */
 const DEFAULT_RMS_NORM_EPS = 1e-6;
 
+/** config.json's model_type, for configs that lack an architectures list. */
+const FAMILY_BY_MODEL_TYPE: Record<string, DecoderFamily> = { llama: 'llama', mistral: 'mistral', qwen2: 'qwen2', phi3: 'phi3' };
+
 function familyOf(config: HfConfig): DecoderFamily {
   const name = architecture(config);
-  const family = SUPPORTED_ARCHITECTURES[name];
+  const family = config.architectures?.length ? SUPPORTED_ARCHITECTURES[name] : FAMILY_BY_MODEL_TYPE[name];
   if (!family) {
     throw new OliveError(
       `architecture '${name}' cannot be converted: olive-node builds ${Object.keys(SUPPORTED_ARCHITECTURES).join(', ')}; ` +
@@ -93,7 +96,7 @@ export function decoderSpec(config: HfConfig): DecoderSpec {
   const maxPositions = config.max_position_embeddings;
   if (!Number.isSafeInteger(maxPositions) || maxPositions! <= 0) throw new OliveError('config.json: max_position_embeddings must be a positive integer');
   return {
-    architecture: architecture(config),
+    architecture: Object.keys(SUPPORTED_ARCHITECTURES).find((name) => SUPPORTED_ARCHITECTURES[name] === family)!,
     family,
     vocabSize: config.vocab_size,
     hiddenSize: config.hidden_size,

@@ -1,8 +1,10 @@
 /**
  * RMSNorm as ONNX Runtime's fused operators: SimplifiedLayerNormalization for the first norm, then
  * com.microsoft.SkipSimplifiedLayerNormalization, which also adds the residual and passes the sum on (output 3)
- * as the next residual. Both run on the CPU and CUDA providers.
+ * as the next residual. Both run on the CPU and CUDA providers. For a provider without them, the same math in
+ * standard operators (computed in float32 whatever the model's precision, as transformers' RMSNorm does).
  */
+import { DataType } from '../onnx/data-types.ts';
 import { floatAttribute, intAttribute } from './attributes.ts';
 import { tensorOf, type BuildContext } from './build-context.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
@@ -21,7 +23,24 @@ function gamma(context: BuildContext, module: string): string {
   return context.graph.initializer(name, context.floatType, tensor.shape, weightSource(tensor, context.format));
 }
 
+/** x · (mean(x²) + eps)^-½ · gamma in standard operators. */
+function addPlainRmsNorm(context: BuildContext, norm: NormSpec, input: string): string {
+  const { graph } = context;
+  const at = (op: string) => ({ name: `${norm.name}/${op}`, module: norm.module });
+  const toFloat = [intAttribute('to', DataType.FLOAT)];
+  const x = context.floatType === DataType.FLOAT ? input : graph.add1({ op: 'Cast', ...at('Cast'), inputs: [input], attributes: toFloat });
+  const squared = graph.add1({ op: 'Mul', ...at('Pow'), inputs: [x, x] });
+  const mean = graph.add1({ op: 'ReduceMean', ...at('ReduceMean'), inputs: [squared, graph.int64('/model/norm_axes', [-1])], attributes: [intAttribute('keepdims', 1)] });
+  const epsilon = graph.initializer(`${norm.name}/epsilon`, DataType.FLOAT, [], { kind: 'bytes', bytes: new Uint8Array(new Float32Array([context.spec.rmsNormEps]).buffer) });
+  const shifted = graph.add1({ op: 'Add', ...at('Add'), inputs: [mean, epsilon] });
+  const inverse = graph.add1({ op: 'Reciprocal', ...at('Reciprocal'), inputs: [graph.add1({ op: 'Sqrt', ...at('Sqrt'), inputs: [shifted] })] });
+  const scaled = graph.add1({ op: 'Mul', ...at('Mul'), inputs: [x, inverse] });
+  const back = context.floatType === DataType.FLOAT ? scaled : graph.add1({ op: 'Cast', ...at('Cast_1'), inputs: [scaled], attributes: [intAttribute('to', context.floatType)] });
+  return graph.add1({ op: 'Mul', ...at('Mul_1'), inputs: [back, gamma(context, norm.module)] });
+}
+
 export function addRmsNorm(context: BuildContext, norm: NormSpec, input: string): string {
+  if (context.normalization === 'plain') return addPlainRmsNorm(context, norm, input);
   return context.graph.add1({
     op: 'SimplifiedLayerNormalization',
     name: `${norm.name}/SimplifiedLayerNorm`,
@@ -33,6 +52,10 @@ export function addRmsNorm(context: BuildContext, norm: NormSpec, input: string)
 
 /** RMSNorm of input + residual; returns the normalized value and the sum (the next residual). */
 export function addSkipRmsNorm(context: BuildContext, norm: NormSpec, input: string, residual: string): { normalized: string; sum: string } {
+  if (context.normalization === 'plain') {
+    const sum = context.graph.add1({ op: 'Add', name: `${norm.name}/SkipAdd`, inputs: [input, residual], module: norm.module });
+    return { normalized: addPlainRmsNorm(context, norm, sum), sum };
+  }
   const name = `${norm.name}/SkipLayerNorm`;
   const [normalized, , , sum] = context.graph.add({
     op: 'SkipSimplifiedLayerNormalization',

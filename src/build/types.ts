@@ -1,9 +1,16 @@
 /** The builder's public contract: options in, files and graph facts out. */
 import type { Dim } from './graph-builder.ts';
 import type { LinearEmitter } from './linear.ts';
+import type { Normalization } from './build-context.ts';
 
 export type Precision = 'fp32' | 'fp16';
 export type BuildProvider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
+
+/** Which RMSNorm operators each provider runs: both have ONNX Runtime's fused (Skip)SimplifiedLayerNormalization. */
+export const PROVIDER_NORMALIZATION: Record<BuildProvider, Normalization> = {
+  CPUExecutionProvider: 'fused',
+  CUDAExecutionProvider: 'fused',
+};
 
 export const PRECISIONS: Precision[] = ['fp32', 'fp16'];
 export const BUILD_PROVIDERS: BuildProvider[] = ['CPUExecutionProvider', 'CUDAExecutionProvider'];
@@ -23,6 +30,8 @@ export interface DecoderGraphOptions {
   contextLength?: number;
   /** Replaces how Linear layers become nodes (quantization); default MatMul with a transposed float weight. */
   emitLinear?: LinearEmitter;
+  /** RMSNorm operators; default the provider's choice (both supported providers run the fused ones). */
+  normalization?: Normalization;
 }
 
 export interface BuildOptions extends DecoderGraphOptions {

@@ -37,7 +37,7 @@ export function parseCostCsv(text: string, file: string): CostRow[] {
 
 function csvRecords(text: string, file: string): ParsedRecord[] {
   try {
-    return parse(text, { info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as ParsedRecord[];
+    return parse(text, { info: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as unknown as ParsedRecord[];
   } catch (error) {
     throw new ParseError(file, `not a valid CSV (${(error as Error).message})`);
   }

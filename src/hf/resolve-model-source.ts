@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { modelInfo } from '@huggingface/hub';
+import type { CheckpointShapes } from '../arch/types.ts';
 import { OliveError } from '../errors.ts';
 import { readConfig } from './config.ts';
 import { downloadToCache } from './download-to-cache.ts';
@@ -84,7 +85,7 @@ async function repoFiles(client: HubClient, repo: string, revision: string, sett
   }
 }
 
-async function hubCheckpoint(client: HubClient, repo: string, commit: string, weightsFile: string | null, settings: HubSettings) {
+async function hubCheckpoint(client: HubClient, repo: string, commit: string, weightsFile: string | null, settings: HubSettings): Promise<CheckpointShapes | null> {
   if (weightsFile === null) return null;
   try {
     return { source: repo, tensors: await fetchHubTensorShapes(client, repo, commit, weightsFile) };

@@ -8,12 +8,8 @@ import { ParseError } from '../errors.ts';
 import { FileWindow } from './file-window.ts';
 import { decodeGraph, decodeModel, decodeTensor } from './proto.ts';
 import { setTensorSource } from './tensor-source.ts';
-import { WireType, wireFields, type WireField } from './wire-fields.ts';
+import { OnnxField, WireType, wireFields, type WireField } from './wire-fields.ts';
 import type { GraphProto, ModelProto, TensorProto } from './types.ts';
-
-const MODEL_GRAPH_FIELD = 7;
-const GRAPH_INITIALIZER_FIELD = 5;
-const TENSOR_RAW_DATA_FIELD = 9;
 
 /** The model in `file` (an absolute path), initializer bytes attached as sources, never read. */
 export async function scanModel(file: string): Promise<ModelProto> {
@@ -30,7 +26,7 @@ async function scanModelMessage(file: FileWindow): Promise<ModelProto> {
   // A singular message field that occurs more than once is merged, as protobuf decoders do.
   const graphParts: WireField[] = [];
   for await (const field of wireFields(file, 0, file.size)) {
-    if (isMessageField(file, field, MODEL_GRAPH_FIELD)) graphParts.push(field);
+    if (isMessageField(file, field, OnnxField.MODEL_GRAPH)) graphParts.push(field);
     else rest.add(field);
   }
   const model = decodeModel(await rest.read(file));
@@ -43,7 +39,7 @@ async function scanGraph(file: FileWindow, parts: WireField[]): Promise<GraphPro
   const initializer: TensorProto[] = [];
   for (const part of parts) {
     for await (const field of wireFields(file, part.valueStart, part.end)) {
-      if (isMessageField(file, field, GRAPH_INITIALIZER_FIELD)) initializer.push(await scanTensor(file, field));
+      if (isMessageField(file, field, OnnxField.GRAPH_INITIALIZER)) initializer.push(await scanTensor(file, field));
       else rest.add(field);
     }
   }
@@ -57,7 +53,7 @@ async function scanTensor(file: FileWindow, message: WireField): Promise<TensorP
   let rawData: WireField | undefined;
   for await (const field of wireFields(file, message.valueStart, message.end)) {
     // For a repeated singular bytes field the last occurrence wins.
-    if (isMessageField(file, field, TENSOR_RAW_DATA_FIELD)) rawData = field;
+    if (isMessageField(file, field, OnnxField.TENSOR_RAW_DATA)) rawData = field;
     else rest.add(field);
   }
   const tensor = decodeTensor(await rest.read(file));

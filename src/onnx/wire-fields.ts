@@ -2,10 +2,22 @@
  * The protobuf wire format at the level of field headers: where each field of a message starts and ends in a
  * file, without decoding values. The lazy model scanner uses it to skip raw_data without reading it.
  */
+import protobuf from 'protobufjs';
 import { ParseError } from '../errors.ts';
 import type { FileWindow } from './file-window.ts';
 
 export const WireType = { VARINT: 0, FIXED64: 1, LENGTH_DELIMITED: 2, FIXED32: 5 } as const;
+
+/** The path from a model to its weights, by field number in onnx.proto. */
+export const OnnxField = { MODEL_GRAPH: 7, GRAPH_INITIALIZER: 5, TENSOR_RAW_DATA: 9 } as const;
+
+/** Tag and length prefix of a length-delimited field whose `length` value bytes follow. */
+export function lengthDelimitedHeader(fieldNumber: number, length: number): Uint8Array {
+  return protobuf.Writer.create()
+    .uint32((fieldNumber << 3) | WireType.LENGTH_DELIMITED)
+    .uint32(length)
+    .finish();
+}
 
 /** A varint never takes more than 10 bytes (64 bits, 7 per byte). */
 const MAX_VARINT_BYTES = 10;

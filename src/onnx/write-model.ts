@@ -1,9 +1,10 @@
 /**
  * Write a model as `<name>.onnx` plus, for initializers at or above a size threshold, one external data file
  * `<name>.onnx.data`. Tensor bytes stream from their sources (file ranges, memory, producers) in chunks, so peak
- * memory does not grow with model size. Every other field is kept as given: tensors stored in typed fields
- * (float_data…) stay there, tensors inside attributes and sparse tensors stay inline. Both files are written under
- * temporary names and renamed at the end: a failed write leaves neither a half-written model nor a temp file.
+ * memory does not grow with model size; so do large inline initializers (write-streamed-model.ts). Every other
+ * field is kept as given: tensors stored in typed fields (float_data…) stay there, tensors inside attributes and
+ * sparse tensors stay inline. Both files are written under temporary names and renamed at the end: a failed write
+ * leaves neither a half-written model nor a temp file, and any previous model at that path untouched.
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
@@ -12,7 +13,9 @@ import { OliveError } from '../errors.ts';
 import { encodeModel } from './proto.ts';
 import { isExternal } from './external-data.ts';
 import { mapModelTensors, type TensorRole } from './map-tensors.ts';
-import { getTensorSource, readSource, sourceLength, streamSource, type TensorSource } from './tensor-source.ts';
+import { getTensorSource, readSource, sourceLength, type TensorSource } from './tensor-source.ts';
+import { writeSourceAt } from './write-at.ts';
+import { planStreamedModel, writeStreamedModel } from './write-streamed-model.ts';
 import { DataLocation, type ModelProto, type TensorProto } from './types.ts';
 
 /** Tensors at least this large go to the data file; smaller ones stay inline (as onnx.save_model's default). */
@@ -24,6 +27,11 @@ export const LARGE_TENSOR_ALIGN_BYTES = 64 * 1024;
 export const LARGE_TENSOR_BYTES = 1024 * 1024;
 /** One protobuf message cannot exceed 2 GiB; ONNX Runtime refuses to parse a larger model file. */
 export const MAX_PROTOBUF_BYTES = 2 ** 31 - 1;
+/**
+ * From this many inline bytes still in files or producers, the .onnx is streamed (write-streamed-model.ts) rather
+ * than encoded in memory, where it would cost about four times its size. Below it, the canonical encoding is kept.
+ */
+export const STREAM_INLINE_BYTES = 64 * 1024 * 1024;
 
 export interface WriteModelOptions {
   /** Put initializers of at least this many bytes in the data file; Infinity keeps everything inline. */
@@ -55,16 +63,12 @@ export async function writeModel(file: string, model: ModelProto, options: Write
   try {
     const placed = await mapModelTensors(model, (tensor, role) => placer.place(tensor, role));
     await data.close();
-    const bytes = encodeModel(placed);
-    if (bytes.length > MAX_PROTOBUF_BYTES) {
-      throw new OliveError(`${file}: the model protobuf would be ${bytes.length} bytes, over the 2 GiB limit; lower externalThresholdBytes`);
-    }
-    await writeFile(tmpModel, bytes);
+    const modelBytes = await writeModelFile(tmpModel, placed, placer.pending, file);
     await commit({ tmpModel, file, tmpData, dataPath, hasData: data.bytesWritten > 0 });
     return {
       modelPath: file,
       dataPath: data.bytesWritten > 0 ? dataPath : undefined,
-      modelBytes: bytes.length,
+      modelBytes,
       externalBytes: data.payloadBytes,
       externalTensors: data.tensorCount,
     };
@@ -74,6 +78,35 @@ export async function writeModel(file: string, model: ModelProto, options: Write
     await data.close();
     await rm(tmpModel, { force: true });
     await rm(tmpData, { force: true });
+  }
+}
+
+/**
+ * Write the .onnx itself. Pending inline bytes of the main graph's initializers are streamed from their sources
+ * when there are many of them; otherwise (and always for other graphs) they are gathered and encoded canonically.
+ */
+async function writeModelFile(tmpFile: string, model: ModelProto, pending: PendingInline, file: string): Promise<number> {
+  const streamed = pending.bytes >= STREAM_INLINE_BYTES ? new Set(model.graph?.initializer ?? []) : new Set<TensorProto>();
+  for (const [tensor, source] of pending.sources) {
+    if (streamed.has(tensor)) continue;
+    tensor.raw_data = await readSource(source);
+    pending.sources.delete(tensor);
+  }
+  if (pending.sources.size > 0) {
+    const plan = planStreamedModel(model, pending.sources);
+    checkProtobufSize(plan.byteLength, file);
+    await writeStreamedModel(tmpFile, plan);
+    return plan.byteLength;
+  }
+  const bytes = encodeModel(model);
+  checkProtobufSize(bytes.length, file);
+  await writeFile(tmpFile, bytes);
+  return bytes.length;
+}
+
+function checkProtobufSize(bytes: number, file: string): void {
+  if (bytes > MAX_PROTOBUF_BYTES) {
+    throw new OliveError(`${file}: the model protobuf would be ${bytes} bytes, over the 2 GiB limit; lower externalThresholdBytes`);
   }
 }
 
@@ -93,12 +126,20 @@ async function commit(paths: { tmpModel: string; file: string; tmpData: string; 
 
 /** File-system failures (missing folder, no space, no permission) are the user's to fix: one line naming the file. */
 function asWriteError(error: unknown, file: string): unknown {
-  if (error instanceof OliveError || !(error instanceof Error) || !('code' in error)) return error;
+  const isSystemError = error instanceof Error && 'syscall' in error;
+  if (!isSystemError) return error;
   return new OliveError(`cannot write model ${file}: ${error.message}`, { cause: error });
+}
+
+/** Initializers to be written inline whose bytes are still in a file or producer. */
+interface PendingInline {
+  sources: Map<TensorProto, TensorSource>;
+  bytes: number;
 }
 
 /** Decides, tensor by tensor, what stays inline and what streams to the data file. */
 class TensorPlacer {
+  readonly pending: PendingInline = { sources: new Map(), bytes: 0 };
   private inlineBytes = 0;
 
   constructor(
@@ -112,7 +153,7 @@ class TensorPlacer {
     if (!source) return this.keepAsGiven(tensor);
     const length = sourceLength(source);
     if (role === 'initializer' && length >= this.threshold) return this.toExternal(tensor, source, length);
-    return this.toInline(tensor, source, length);
+    return this.toInline(tensor, source, length, role);
   }
 
   /** Typed fields (float_data…), strings, or no data at all: written exactly as given. */
@@ -125,7 +166,7 @@ class TensorPlacer {
     return tensor;
   }
 
-  private async toInline(tensor: TensorProto, source: TensorSource, length: number): Promise<TensorProto> {
+  private async toInline(tensor: TensorProto, source: TensorSource, length: number, role: TensorRole): Promise<TensorProto> {
     this.inlineBytes += length;
     if (this.inlineBytes > MAX_PROTOBUF_BYTES) {
       throw new OliveError(
@@ -134,7 +175,11 @@ class TensorPlacer {
     }
     if (source.kind === 'bytes' && source.bytes === tensor.raw_data && !isExternal(tensor)) return tensor;
     const { raw_data: _raw, ...rest } = isExternal(tensor) ? withoutExternalFields(tensor) : tensor;
-    return { ...rest, raw_data: await readSource(source) };
+    if (source.kind === 'bytes' || role !== 'initializer') return { ...rest, raw_data: await readSource(source) };
+    // Not read yet: writeModelFile decides whether to gather these bytes or stream them.
+    this.pending.sources.set(rest, source);
+    this.pending.bytes += length;
+    return rest;
   }
 
   private async toExternal(tensor: TensorProto, source: TensorSource, length: number): Promise<TensorProto> {
@@ -175,12 +220,7 @@ class DataFileWriter {
     this.handle ??= await open(this.tmpPath, 'w');
     const align = length > LARGE_TENSOR_BYTES ? LARGE_TENSOR_ALIGN_BYTES : EXTERNAL_ALIGN_BYTES;
     const offset = Math.ceil(this.bytesWritten / align) * align;
-    let at = offset;
-    for await (const chunk of streamSource(source)) {
-      await writeFully(this.handle, chunk, at);
-      at += chunk.length;
-    }
-    if (at - offset !== length) throw new OliveError(`tensor '${name}': its source gave ${at - offset} bytes, expected ${length}`);
+    const at = await writeSourceAt(this.handle, offset, name, source, length);
     this.bytesWritten = at;
     this.payloadBytes += length;
     this.tensorCount += 1;
@@ -195,9 +235,3 @@ class DataFileWriter {
   }
 }
 
-async function writeFully(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < chunk.length; ) {
-    const { bytesWritten } = await handle.write(chunk, done, chunk.length - done, position + done);
-    done += bytesWritten;
-  }
-}

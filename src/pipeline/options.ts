@@ -1,5 +1,6 @@
 /** What auto-opt is asked to do, after the CLI has parsed and validated the flags (also the library's input). */
-import type { SplitGranularity, SplitStrategy } from '../plan/types.ts';
+import type { BudgetCovers, SplitGranularity, SplitStrategy } from '../plan/types.ts';
+import type { SplitRequest } from '../plan/validate-split-flags.ts';
 
 export type Precision = 'fp32' | 'fp16' | 'int4' | 'int8';
 export type Provider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
@@ -12,13 +13,11 @@ export interface AutoOptOptions {
   device: Device;
   provider: Provider;
   precision: Precision;
-  /** Accelerator memory in bytes (--memory). */
-  memoryBytes?: number;
-  numSplits?: number;
-  costModelPath?: string;
+  /** No split, equal layers (--num-splits), or a memory budget (--memory, with or without --cost-model). */
+  split: SplitRequest;
   splitStrategy: SplitStrategy;
   splitGranularity: SplitGranularity;
-  budgetCovers: 'weights' | 'runtime';
+  budgetCovers: BudgetCovers;
   contextLength?: number;
   blockSize: number;
   accuracyLevel?: number;

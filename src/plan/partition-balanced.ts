@@ -11,9 +11,10 @@ import { boundedCuts } from './bounded-cuts.ts';
 import { greedyCuts } from './greedy-cuts.ts';
 import type { SegmentCost } from './measure-segments.ts';
 
-// Step 3 costs one byte and one step per (unit, split) pair per probe; past this many pairs (10,000 units in 400
-// splits) it would take seconds, so the plan keeps step 2's cuts, which are already fewest and smallest-largest.
-const MAX_BALANCE_CELLS = 4_000_000;
+// Step 3 costs one byte and one step per (unit, split) pair for each of its ~32 probes; past this many pairs
+// (10,000 units in 150 splits) a plan would take most of a second, so it keeps step 2's cuts, which already have
+// the fewest splits and the smallest largest one.
+const MAX_BALANCE_CELLS = 1_500_000;
 
 /** Every single unit must fit the budget (the caller reports the ones that do not). */
 export function partitionBalanced(cost: SegmentCost, unitCount: number, budget: number): number[] {

@@ -8,6 +8,7 @@ import type { CostRow } from '../cost/types.ts';
 import { formatBytes } from '../format/bytes.ts';
 import { buildPlanSplits } from './build-plan-splits.ts';
 import { checkLayerCoverage } from './check-layer-coverage.ts';
+import { inDataflowOrder } from './dataflow-order.ts';
 import { measureSegments, type SegmentCost } from './measure-segments.ts';
 import { partitionBalanced } from './partition-balanced.ts';
 import { olivePlanRows, partitionOlive } from './partition-olive.ts';
@@ -19,7 +20,7 @@ export function planMemorySplits(rows: readonly CostRow[], budgetBytes: number, 
   if (!Number.isFinite(budgetBytes) || budgetBytes <= 0) throw new OliveError(`memory budget must be a positive number of bytes, got ${budgetBytes}`);
   if (strategy === 'olive') checkOliveOptions(granularity, budgetCovers);
   checkLayerCoverage(rows, model.numLayers);
-  const planRows = strategy === 'olive' ? olivePlanRows(rows) : rows;
+  const planRows = strategy === 'olive' ? olivePlanRows(rows) : inDataflowOrder(rows);
   const units = planUnits(planRows, strategy === 'olive' ? 'row' : granularity);
   const measures = measureSegments(units, model);
   const raw = budgetCovers === 'weights' ? measures.weightBytes : measures.runtimeBytes;

@@ -3,6 +3,11 @@
  * along; 'layer': the modules before the decoder stack, each decoder layer, the modules after it; 'row': one unit
  * per table row (Olive's pass, which decides row by row).
  *
+ * With 'layer', the embedding side and the head side are units of their own rather than welded to the first and
+ * last layer: a cut there is as clean as one between two layers (only the hidden state crosses), and a plan that
+ * may also cut there never needs more splits. The balanced search only leaves them alone when that saves a
+ * split or evens the splits out.
+ *
  * Parameterless modules hold no bytes, so where they go never changes a split's size, only the graph cut:
  * inside a layer they stay with their layer's neighbour; outside the layers they are shared helpers feeding the
  * layers (model.rotary_emb, model.embed_dropout) and go with the first unit, because split/ moves a node to the
@@ -41,22 +46,22 @@ function hasWeights(row: CostRow): boolean {
 
 function moduleUnits(rows: readonly CostRow[]): PlanUnit[] {
   const groups: CostRow[][] = [];
-  let waiting: CostRow[] = [];
+  // parameterless rows opening a layer, waiting for the layer's first weighted row
+  let opening: CostRow[] = [];
   for (const row of rows) {
+    if (opening.length > 0 && !inSameLayer(opening[0], row)) groups.push(opening.splice(0));
     const last = groups.at(-1);
-    const sameLayer = (other: CostRow | undefined) => other !== undefined && layerOf(other.module)?.layerModule === layerOf(row.module)?.layerModule;
-    if (waiting.length > 0 && !sameLayer(waiting[0])) {
-      groups.push(waiting);
-      waiting = [];
-    }
-    if (hasWeights(row)) {
-      groups.push([...waiting, row]);
-      waiting = [];
-    } else if (last && waiting.length === 0 && sameLayer(last.at(-1))) last.push(row);
-    else waiting.push(row);
+    if (hasWeights(row)) groups.push([...opening.splice(0), row]);
+    else if (opening.length === 0 && last && inSameLayer(last.at(-1)!, row)) last.push(row);
+    else opening.push(row);
   }
-  if (waiting.length > 0) groups.push(waiting);
+  if (opening.length > 0) groups.push(opening);
   return groups.map((group) => unitOf(group, (group.find(hasWeights) ?? group[0]).module));
+}
+
+function inSameLayer(a: CostRow, b: CostRow): boolean {
+  const layer = layerOf(a.module);
+  return layer !== null && layer.layerModule === layerOf(b.module)?.layerModule;
 }
 
 function layerUnits(rows: readonly CostRow[]): PlanUnit[] {

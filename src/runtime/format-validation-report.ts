@@ -29,7 +29,7 @@ function memoryLines(report: ValidationReport): string[] {
   if (!report.memory) return [];
   const budget = report.budgetBytes === undefined ? 'none' : formatBytes(report.budgetBytes);
   return [
-    `  peak RSS per split (child process, minus ${formatBytes(report.baselineRssBytes ?? 0)} baseline of a child loading no model); budget ${budget}:`,
+    `  peak RSS per split (own child process: load + first step, above its ${formatBytes(report.baselineRssBytes ?? 0)} before loading); budget ${budget}:`,
     `    ${pad('split', 14)}${pad('measured', 12)}${pad('estimate', 12)}vs budget`,
     ...report.memory.map((split) => memoryRow(split, report.budgetBytes)),
   ];

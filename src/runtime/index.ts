@@ -4,6 +4,7 @@ export { validateSplit, DEFAULT_DECODER_RUN, type ValidateSplitOptions } from '.
 export type { DecoderRunShape } from './run-steps.ts';
 export { runCascade } from './run-cascade.ts';
 export { formatValidationReport, formatBytes } from './format-validation-report.ts';
-export { childPeakRss } from './measure-peak-rss.ts';
+export { measureChildMemory, type ChildMemory } from './measure-peak-rss.ts';
+export { writeTensorFile, readTensorFile } from './tensor-file.ts';
 export { compareTensors, TOLERANCE } from './compare-tensors.ts';
 export { splitFilesOf, splitPlanOf, MODEL_CONFIG_FILE, SPLIT_PLAN_FILE } from './split-files.ts';

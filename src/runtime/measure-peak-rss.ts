@@ -1,29 +1,50 @@
 /**
- * Peak memory of loading one model, measured in a fresh child process (so nothing else the parent holds counts):
- * the child's peak RSS minus that of a child that loads ONNX Runtime and no model.
+ * Peak memory of one model, measured in a fresh child process so that nothing the parent holds counts: the
+ * child's peak RSS while loading the model and running it once, minus its RSS just before loading (Node, tsx and
+ * ONNX Runtime themselves).
  */
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
+import { writeTensorFile } from './tensor-file.ts';
 
 const run = promisify(execFile);
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('./rss-probe.ts', import.meta.url));
-/** A probe that takes longer than this is stuck (a model that fits in memory loads in seconds). */
+/** A probe that takes longer than this is stuck (a model that fits in memory loads and runs once in minutes). */
 export const PROBE_TIMEOUT_MS = 10 * 60 * 1000;
 
-/** Peak RSS in bytes of a child that loaded `modelPath` on `ortProvider` ('cpu', 'cuda'), or loaded nothing. */
-export async function childPeakRss(modelPath?: string, ortProvider = 'cpu'): Promise<number> {
-  const args = [RUN_TS, PROBE, ...(modelPath ? [modelPath, ortProvider] : [])];
+export interface ChildMemory {
+  /** RSS of the child with ONNX Runtime loaded, before the model. */
+  baselineBytes: number;
+  /** Peak RSS above that baseline while loading the model (and running it, when inputs are given). */
+  peakBytes: number;
+}
+
+export async function measureChildMemory(modelPath: string, ortProvider: string, inputs?: Record<string, ort.Tensor>): Promise<ChildMemory> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'olive-rss-'));
+  try {
+    const inputsFile = inputs ? path.join(dir, 'inputs.tensors') : undefined;
+    if (inputsFile) await writeTensorFile(inputsFile, inputs!);
+    const { rssBeforeBytes, peakRssBytes } = await runProbe([modelPath, ortProvider, ...(inputsFile ? [inputsFile] : [])]);
+    return { baselineBytes: rssBeforeBytes, peakBytes: Math.max(0, peakRssBytes - rssBeforeBytes) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runProbe(args: string[]): Promise<{ rssBeforeBytes: number; peakRssBytes: number }> {
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, args, { timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024 }));
+    ({ stdout } = await run(process.execPath, [RUN_TS, PROBE, ...args], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024 }));
   } catch (error) {
-    const detail = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').pop();
-    throw new OliveError(`measuring memory of '${modelPath ?? 'baseline'}' failed: ${detail}`);
+    const detail = String((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n').pop();
+    throw new OliveError(`measuring the memory of '${path.basename(args[0])}' in a child process failed: ${detail}`);
   }
-  const lastLine = stdout.trim().split('\n').pop() ?? '';
-  const { maxRssBytes } = JSON.parse(lastLine) as { maxRssBytes: number };
-  return maxRssBytes;
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { rssBeforeBytes: number; peakRssBytes: number };
 }

@@ -1,14 +1,17 @@
 /**
- * Child process body for memory measurement: load ONNX Runtime, optionally open one model, and print the peak
- * resident set size as JSON on stdout. Run with no model it gives the baseline that measurements subtract.
- * Usage: node bin/run-ts.js src/runtime/rss-probe.ts [MODEL.onnx [cpu|cuda]]
+ * Child process body for memory measurement: with ONNX Runtime loaded, note the resident set size, open one
+ * model, run it once on the given inputs (a tensor file; weights are memory-mapped, so only a run touches them
+ * all), and print the RSS before loading and the peak RSS as JSON on stdout.
+ * Usage: node bin/run-ts.js src/runtime/rss-probe.ts MODEL.onnx cpu|cuda [INPUTS.tensors]
  */
 import * as ort from 'onnxruntime-node';
+import { readTensorFile } from './tensor-file.ts';
 
-const [modelPath, provider = 'cpu'] = process.argv.slice(2);
-if (modelPath) {
-  const session = await ort.InferenceSession.create(modelPath, { executionProviders: [provider] });
-  await session.release();
-}
+const [modelPath, provider, inputsFile] = process.argv.slice(2);
+const feeds = inputsFile ? await readTensorFile(inputsFile) : undefined;
+const rssBeforeBytes = process.memoryUsage().rss;
+const session = await ort.InferenceSession.create(modelPath, { executionProviders: [provider] });
+if (feeds) await session.run(feeds);
+await session.release();
 // resourceUsage().maxRSS is in kilobytes
-process.stdout.write(`${JSON.stringify({ maxRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ rssBeforeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);

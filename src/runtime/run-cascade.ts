@@ -8,6 +8,8 @@ import { OliveError } from '../errors.ts';
 export async function runCascade(
   sessions: readonly ort.InferenceSession[],
   feeds: Record<string, ort.Tensor>,
+  /** Sees the tensors each split is fed (memory measurement replays them in a child process). */
+  onSplitFeeds?: (split: number, feeds: Record<string, ort.Tensor>) => void,
 ): Promise<Record<string, ort.Tensor>> {
   const pool: Record<string, ort.Tensor> = { ...feeds };
   for (const [split, session] of sessions.entries()) {
@@ -17,6 +19,7 @@ export async function runCascade(
       if (!tensor) throw new OliveError(`split ${split} reads '${name}', which neither the inputs nor an earlier split provide`);
       splitFeeds[name] = tensor;
     }
+    onSplitFeeds?.(split, splitFeeds);
     const outputs = await session.run(splitFeeds);
     for (const [name, value] of Object.entries(outputs)) pool[name] = value as ort.Tensor;
   }

@@ -20,7 +20,7 @@ export interface StepComparison {
 export interface SplitMemory {
   index: number;
   file: string;
-  /** Peak resident set size of a child process that loaded only this split, minus the baseline child's. */
+  /** Peak resident set size of a child process that loaded this split and ran the first step, minus its RSS before loading. */
   peakRssBytes: number;
   /** The plan's runtime estimate for the split, when a plan is known. */
   estimateBytes: number | undefined;
@@ -39,7 +39,7 @@ export interface ValidationReport {
   passed: boolean;
   /** Peak RSS per split, measured in child processes (undefined when not measured). */
   memory: SplitMemory[] | undefined;
-  /** Peak RSS of a child that loads ONNX Runtime but no model, subtracted from each split's figure. */
+  /** RSS of a measuring child with Node and ONNX Runtime loaded, before the model (largest over the splits). */
   baselineRssBytes: number | undefined;
   budgetBytes: number | undefined;
   checked: string[];

@@ -11,7 +11,7 @@ import { OliveError } from '../errors.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { isDecoderSession, vocabularySize } from './decoder-feeds.ts';
 import { fixedInputs } from './fixed-inputs.ts';
-import { childPeakRss } from './measure-peak-rss.ts';
+import { measureChildMemory } from './measure-peak-rss.ts';
 import { openSession, ortProviderName } from './open-session.ts';
 import { runCascade } from './run-cascade.ts';
 import { compareSteps, runSteps, type DecoderRunShape, type RunSchedule, type StepOutputs } from './run-steps.ts';
@@ -47,8 +47,9 @@ export async function validateSplit(options: ValidateSplitOptions): Promise<Vali
   const reference = await runWhole(options, requested, notes);
   const fellBack = reference.provider !== requested;
   const cascade = await runSplits(splitFiles, reference.provider, fellBack, reference.schedule, notes);
-  const steps = cascade ? compareSteps(reference.outputNames, reference.steps, cascade) : [];
-  const measured = options.measureMemory !== false && cascade ? await measureSplits(splitFiles, plan, reference.provider, notes) : undefined;
+  const steps = cascade ? compareSteps(reference.outputNames, reference.steps, cascade.steps) : [];
+  const measure = options.measureMemory !== false && cascade !== undefined;
+  const measured = measure ? await measureSplits(splitFiles, cascade.firstFeeds, plan, reference.provider, notes) : undefined;
   const maxAbsDifference = Math.max(0, ...steps.flatMap((step) => step.outputs.map((output) => output.maxAbsDifference)));
   const numericsPassed = steps.every((step) => step.outputs.every((output) => output.withinTolerance));
   return {
@@ -103,6 +104,12 @@ async function openWhole(modelPath: string, requested: ExecutionProvider, notes:
   return onCpu;
 }
 
+interface CascadeRun {
+  steps: StepOutputs[];
+  /** What each split was fed in the first step (the prefill), replayed when measuring memory. */
+  firstFeeds: Record<string, ort.Tensor>[];
+}
+
 /** The cascade's outputs per step, or undefined when a split cannot load on a fallback provider (numerics skipped). */
 async function runSplits(
   files: string[],
@@ -110,7 +117,7 @@ async function runSplits(
   fellBack: boolean,
   schedule: RunSchedule,
   notes: Notes,
-): Promise<StepOutputs[] | undefined> {
+): Promise<CascadeRun | undefined> {
   const sessions: ort.InferenceSession[] = [];
   try {
     for (const file of files) {
@@ -124,7 +131,12 @@ async function runSplits(
     }
     notes.checked.push(`all ${files.length} splits load in onnxruntime-node on ${provider}`);
     notes.checked.push(scheduleNote(schedule));
-    return await runSteps((feeds) => runCascade(sessions, feeds), schedule);
+    const firstFeeds: Record<string, ort.Tensor>[] = [];
+    const steps = await runSteps(
+      (feeds) => runCascade(sessions, feeds, (split, splitFeeds) => (firstFeeds[split] ??= splitFeeds)),
+      schedule,
+    );
+    return { steps, firstFeeds };
   } finally {
     await Promise.all(sessions.map((session) => session.release()));
   }
@@ -138,18 +150,20 @@ function scheduleNote(schedule: RunSchedule): string {
 
 async function measureSplits(
   files: string[],
+  feeds: Record<string, ort.Tensor>[],
   plan: SplitPlan | undefined,
   provider: ExecutionProvider,
   notes: Notes,
 ): Promise<{ memory: SplitMemory[]; baseline: number }> {
-  const ortProvider = ortProviderName(provider);
-  const baseline = await childPeakRss(undefined, ortProvider);
   const memory: SplitMemory[] = [];
+  const baselines: number[] = [];
   for (const [index, file] of files.entries()) {
-    const peak = await childPeakRss(file, ortProvider);
-    memory.push({ index, file: path.basename(file), peakRssBytes: Math.max(0, peak - baseline), estimateBytes: plan?.splits[index]?.runtime_bytes });
+    const measured = await measureChildMemory(file, ortProviderName(provider), feeds[index]);
+    baselines.push(measured.baselineBytes);
+    memory.push({ index, file: path.basename(file), peakRssBytes: measured.peakBytes, estimateBytes: plan?.splits[index]?.runtime_bytes });
   }
-  notes.checked.push(`peak RSS of loading each split, each in its own child process on ${provider}`);
-  notes.notChecked.push('memory during generation (activations, growing KV cache) is in the estimate, not in the measurement');
-  return { memory, baseline };
+  notes.checked.push(`peak RSS of each split loading and running the first step, each in its own child process on ${provider}`);
+  notes.notChecked.push('memory at full context length (the KV cache grows with it): that is in the estimate, not in the measurement');
+  if (provider !== 'CPUExecutionProvider') notes.notChecked.push(`accelerator memory on ${provider}: RSS counts host memory only`);
+  return { memory, baseline: Math.max(...baselines) };
 }

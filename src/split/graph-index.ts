@@ -73,8 +73,8 @@ function sortTopologically(nodes: NodeProto[], inputsOf: string[][], producerOf:
     }
   });
   const order: number[] = [];
-  while (ready.length > 0) {
-    const index = ready.shift()!;
+  for (let head = 0; head < ready.length; head += 1) {
+    const index = ready[head];
     order.push(index);
     for (const name of new Set(nodes[index].output ?? [])) {
       for (const reader of new Set(readersOfValue(name, index, inputsOf, readers))) {
@@ -84,7 +84,8 @@ function sortTopologically(nodes: NodeProto[], inputsOf: string[][], producerOf:
     }
   }
   if (order.length !== nodes.length) {
-    const stuck = nodes.find((_, index) => !order.includes(index));
+    const sorted = new Set(order);
+    const stuck = nodes.find((_, index) => !sorted.has(index));
     throw new OliveError(`the graph has a cycle: node '${stuck ? nodeKey(stuck) : '?'}' never becomes ready`);
   }
   return order;

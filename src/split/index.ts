@@ -1,7 +1,8 @@
 /** Cutting an ONNX model into cascaded sub-models by plan or by explicit node assignment. */
 export type * from './types.ts';
-export { COPIED_INTO_EACH_SPLIT } from './types.ts';
-export { splitModel, SplitValidationError, SPLIT_NAME, type SplitModelOptions } from './split-model.ts';
+export { COPIED_INTO_EACH_SPLIT, SPLIT_NAME } from './types.ts';
+export { splitModel, type SplitModelOptions } from './split-model.ts';
+export { SplitValidationError } from './split-validation-error.ts';
 export { assignNodes } from './assign-nodes.ts';
 export { cutGraph } from './cut-graph.ts';
 export { indexGraph, nodeKey, type GraphIndex } from './graph-index.ts';

@@ -4,7 +4,8 @@
  * Runtime: a weightless skeleton of the model — every large initializer turned into a typed graph input, so no
  * weight is read and memory does not grow with the model — is opened with optimizations off and the wanted values
  * declared as untyped graph outputs; ORT's shape inference (which knows every operator it can run, contrib ops
- * included) fills their types and keeps symbolic dimensions.
+ * included) fills their types and keeps symbolic dimensions. ORT reports an unknown rank and a scalar alike (no
+ * dimensions), so each wanted value also gets a Shape node whose output length tells the two apart.
  */
 import * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
@@ -56,9 +57,11 @@ async function inferWithOrt(model: ModelProto, names: string[]): Promise<Map<str
     throw new OliveError(`cannot infer the types of split boundary values (${names.slice(0, 3).join(', ')}…) with ONNX Runtime: ${firstLine(error)}`);
   }
   try {
+    const metadata = new Map(session.outputMetadata.map((meta) => [meta.name, meta]));
     const types = new Map<string, TypeProto>();
-    for (const meta of session.outputMetadata) {
-      if (names.includes(meta.name) && meta.isTensor) types.set(meta.name, typeFromMetadata(meta));
+    for (const name of names) {
+      const meta = metadata.get(name);
+      if (meta?.isTensor) types.set(name, typeFromMetadata(meta, rankKnown(meta, metadata.get(rankProbe(name)))));
     }
     const untyped = names.find((name) => !types.has(name));
     if (untyped) throw new OliveError(`ONNX Runtime gave no tensor type for split boundary value '${untyped}'`);
@@ -80,10 +83,28 @@ async function weightlessSkeleton(model: ModelProto, wanted: string[]): Promise<
   }
   const keptOutputs = graph.output ?? [];
   const extraOutputs = wanted.filter((name) => !keptOutputs.some((output) => output.name === name)).map((name) => ({ name }));
+  const probes = wanted.map((name) => ({ name: rankProbe(name), op_type: 'Shape', input: [name], output: [rankProbe(name)] }));
   return {
     ...model,
-    graph: { ...graph, initializer, input: [...(graph.input ?? []), ...weightInputs], output: [...keptOutputs, ...extraOutputs] },
+    graph: {
+      ...graph,
+      node: [...(graph.node ?? []), ...probes],
+      initializer,
+      input: [...(graph.input ?? []), ...weightInputs],
+      output: [...keptOutputs, ...extraOutputs, ...probes.map((probe) => ({ name: probe.name }))],
+    },
   };
+}
+
+/** Name of the Shape node output that reveals a value's rank; the suffix keeps it clear of the graph's names. */
+function rankProbe(name: string): string {
+  return `${name}::olive_rank_probe`;
+}
+
+/** A value's rank is known when it has dimensions, or when its Shape output has a known length (0 for a scalar). */
+function rankKnown(meta: ort.InferenceSession.TensorValueMetadata, probe: ort.InferenceSession.ValueMetadata | undefined): boolean {
+  if (meta.shape.length > 0) return true;
+  return probe?.isTensor === true && probe.shape[0] === 0;
 }
 
 async function inlined(tensor: TensorProto): Promise<TensorProto> {
@@ -98,9 +119,11 @@ function tensorAsInput(tensor: TensorProto): ValueInfoProto {
   return { name: tensor.name, type: { tensor_type: { elem_type: tensor.data_type, shape: { dim } } } };
 }
 
-function typeFromMetadata(meta: ort.InferenceSession.TensorValueMetadata): TypeProto {
+/** The ONNX type of ORT's metadata; without a known rank the shape is left out (ONNX's "unknown shape"). */
+function typeFromMetadata(meta: ort.InferenceSession.TensorValueMetadata, rankIsKnown: boolean): TypeProto {
   const elemType = ORT_TYPE_TO_ONNX[meta.type];
   if (elemType === undefined) throw new OliveError(`split boundary value '${meta.name}' has type ${meta.type}, which has no ONNX code here`);
+  if (!rankIsKnown) return { tensor_type: { elem_type: elemType } };
   return { tensor_type: { elem_type: elemType, shape: { dim: meta.shape.map(dimension) } } };
 }
 

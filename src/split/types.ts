@@ -18,6 +18,9 @@ export interface NodeAssignment {
   numSplits: number;
 }
 
+/** File stem of split `index`: split_0.onnx, split_0.onnx.data, pipeline stage "split_0". */
+export const SPLIT_NAME = (index: number): string => `split_${index}`;
+
 /** Constant nodes belong to no split: each split that reads one gets its own copy. */
 export const COPIED_INTO_EACH_SPLIT = -1;
 

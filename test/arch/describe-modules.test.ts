@@ -111,3 +111,9 @@ describe('describeModules', () => {
     expect(() => describeModules({ ...tiny, num_key_value_heads: 3 })).toThrow(/num_attention_heads \(4\) is not a multiple of num_key_value_heads \(3\)/);
   });
 });
+
+describe('describeModules config checks', () => {
+  it('refuses a head size that is not a whole number', () => {
+    expect(() => describeModules({ ...tiny, hidden_size: 18 })).toThrow('config.json: head_dim must be a positive integer, got 4.5');
+  });
+});

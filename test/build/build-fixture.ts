@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildDecoder, type BuildResult, type Precision } from '../../src/build/index.ts';
+import { buildDecoder, type BuildOptions, type BuildResult, type Precision } from '../../src/build/index.ts';
 import { ReferenceDecoder } from '../reference/forward.ts';
 import { openDecoder, type OrtDecoder } from './ort-decoder.ts';
 
@@ -21,9 +21,9 @@ export async function removeDir(dir: string | undefined): Promise<void> {
   if (dir) await rm(dir, { recursive: true, force: true });
 }
 
-export async function buildAndOpen(modelDir: string, precision: Precision = 'fp32'): Promise<BuiltPair> {
+export async function buildAndOpen(modelDir: string, precision: Precision = 'fp32', extra: Partial<BuildOptions> = {}): Promise<BuiltPair> {
   const outDir = await tempDir(path.basename(modelDir));
-  const result = await buildDecoder({ modelDir, outDir, precision, provider: 'CPUExecutionProvider' });
+  const result = await buildDecoder({ modelDir, outDir, precision, provider: 'CPUExecutionProvider', ...extra });
   const reference = new ReferenceDecoder(modelDir);
   const c = reference.config;
   const shape = { layers: c.num_hidden_layers, kvHeads: c.num_key_value_heads, headDim: c.head_dim ?? c.hidden_size / c.num_attention_heads, vocab: c.vocab_size };

@@ -97,3 +97,25 @@ describe('phi3 graph details', () => {
     expect(model.graph!.initializer!.every((t) => t.data_type !== DataType.FLOAT)).toBe(true);
   });
 });
+
+describe('the Linear emitter hook (where quantization plugs in)', () => {
+  it('routes every Linear layer through the given emitter and lists them with their HF weights', async () => {
+    const seen: string[] = [];
+    const graph = await buildDecoderGraph({
+      modelDir: fixtureDir('qwen2'),
+      precision: 'fp32',
+      provider: 'CPUExecutionProvider',
+      emitLinear: (context, linear) => {
+        seen.push(linear.module);
+        return context.graph.add1({ op: 'Identity', name: `${linear.name}/Stand-in`, inputs: [linear.input], module: linear.module });
+      },
+    });
+    const perLayer = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
+    expect(seen).toHaveLength(4 * perLayer.length + 1);
+    expect(seen.slice(0, 3)).toEqual(['model.layers.0.self_attn.q_proj', 'model.layers.0.self_attn.k_proj', 'model.layers.0.self_attn.v_proj']);
+    expect(graph.linears.at(-1)).toMatchObject({ module: 'lm_head', tied: true, output: 'logits' });
+    expect(graph.linears[0].weight).toMatchObject({ name: 'model.layers.0.self_attn.q_proj.weight', shape: [64, 64], dtype: 'BF16' });
+    expect(graph.linears[0].bias?.name).toBe('model.layers.0.self_attn.q_proj.bias');
+    expect(graph.model.graph!.node!.some((n) => n.op_type === 'MatMul')).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fixtureDir, TINY_ARCHITECTURES, TINY_CONFIGS, writeTinyCheckpoint } from '../../scripts/make-fixtures.ts';
+import { readModel } from '../../src/onnx/read-model.ts';
 import { buildAndOpen, maxAbs, prompt, removeDir, tempDir } from './build-fixture.ts';
 import { emptyKv, maxAbsDifference, runDecoder } from './ort-decoder.ts';
 
@@ -48,6 +49,23 @@ describe.each(TINY_ARCHITECTURES)('tiny-%s fp16 build', (arch) => {
       expect(prefill.logits[0].length).toBe(TINY_CONFIGS[arch].vocab_size);
       expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(tolerance);
       expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(tolerance);
+    } finally {
+      await removeDir(built.outDir);
+    }
+  });
+});
+
+describe('RMSNorm in standard ONNX operators (for providers without the fused ones)', () => {
+  it.each(['fp32', 'fp16'] as const)('matches the reference at %s', async (precision) => {
+    const built = await buildAndOpen(fixtureDir('qwen2'), precision, { normalization: 'plain' });
+    try {
+      const ops = new Set((await readModel(built.result.modelPath)).model.graph!.node!.map((n) => n.op_type));
+      expect(ops.has('SkipSimplifiedLayerNormalization') || ops.has('SimplifiedLayerNormalization')).toBe(false);
+      const tokens = prompt(6, TINY_CONFIGS.qwen2.vocab_size as number);
+      const { logits } = await runDecoder(built.decoder, tokens, emptyKv(built.decoder));
+      const expected = built.reference.forward(tokens, built.reference.emptyCache());
+      const tolerance = precision === 'fp32' ? FP32_TOLERANCE : FP16_RELATIVE_TOLERANCE * maxAbs(expected);
+      expect(maxAbsDifference(logits, expected)).toBeLessThanOrEqual(tolerance);
     } finally {
       await removeDir(built.outDir);
     }

@@ -10,7 +10,7 @@ import { captureIo } from '../fixtures-hub/capture-io.ts';
 import { checkpointTensors } from '../fixtures-hub/checkpoint-tensors.ts';
 import { startFakeHub, type FakeHub } from '../fixtures-hub/fake-hub.ts';
 import { writeSparseSafetensors } from '../fixtures-hub/safetensors-files.ts';
-import { TINY_CONFIG, tinyRepo } from '../fixtures-hub/tiny-repos.ts';
+import { TINY_CONFIG, tinyRepo } from '../fixtures-hub/hub-repos.ts';
 
 const REPO_ROOT = path.join(import.meta.dirname, '..', '..');
 const HUB_ENV_KEYS = ['HF_ENDPOINT', 'HF_HUB_CACHE', 'HF_HUB_OFFLINE', 'HF_TOKEN'] as const;

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { captureIo } from '../fixtures-hub/capture-io.ts';
 import { checkpointTensors, type FixtureConfig } from '../fixtures-hub/checkpoint-tensors.ts';
+import { startFakeHub } from '../fixtures-hub/fake-hub.ts';
+import { virtualModelRepo } from '../fixtures-hub/hub-repos.ts';
 import { writeSparseSafetensors, writeSparseShards } from '../fixtures-hub/safetensors-files.ts';
 
 const COST_MODELS = path.join(import.meta.dirname, '..', '..', 'cost-models');
@@ -57,5 +59,35 @@ describe('generate-cost-model parity with Olive', () => {
     expect(ours.equals(theirs)).toBe(true);
     const olivesTotal = theirs.toString().trim().split('\n').slice(1).reduce((sum, line) => sum + Number(line.split(',')[2]), 0);
     expect(io.out()).toContain(`${olivesTotal} bytes`);
+  });
+});
+
+/** Reading a checkpoint's headers over HTTP costs a few KB however large the model. */
+const MAX_HEADER_BYTES_OVER_HTTP = 256 * 1024;
+
+describe('generate-cost-model parity with Olive from a hub id', () => {
+  it.each(CASES)('$olive: headers over HTTP range requests give the same table', async ({ olive, config, shards }) => {
+    const published = JSON.parse(await readFile(path.join(COST_MODELS, config, 'config.json'), 'utf8')) as FixtureConfig;
+    const repo = `published/${config}`;
+    const hub = await startFakeHub(new Map([[repo, virtualModelRepo('e'.repeat(40), published, shards)]]));
+    const saved = { endpoint: process.env.HF_ENDPOINT, cache: process.env.HF_HUB_CACHE };
+    process.env.HF_ENDPOINT = hub.url;
+    process.env.HF_HUB_CACHE = path.join(work, `hub-cache-${config}`);
+    try {
+      const output = path.join(work, `${olive}-hub.csv`);
+      const io = captureIo();
+      expect(await main(['generate-cost-model', '-m', repo, '-o', output], io)).toBe(0);
+      expect(io.err()).toBe('');
+      expect((await readFile(output)).equals(await readFile(path.join(OLIVE_TABLES, `${olive}.csv`)))).toBe(true);
+      const weightRequests = hub.requests.filter((r) => r.path.endsWith('.safetensors'));
+      expect(weightRequests.every((r) => r.range !== undefined)).toBe(true);
+      expect(weightRequests.reduce((sum, r) => sum + r.bytesSent, 0)).toBeLessThan(MAX_HEADER_BYTES_OVER_HTTP);
+    } finally {
+      process.env.HF_ENDPOINT = saved.endpoint;
+      process.env.HF_HUB_CACHE = saved.cache;
+      if (saved.endpoint === undefined) delete process.env.HF_ENDPOINT;
+      if (saved.cache === undefined) delete process.env.HF_HUB_CACHE;
+      await hub.close();
+    }
   });
 });

@@ -7,10 +7,16 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A file the hub holds: its bytes, or a header followed by zeros up to size (a sparse multi-GB checkpoint). */
+export type FakeFile = Buffer | { head: Buffer; size: number };
+
 export interface FakeRepo {
   sha: string;
-  files: Map<string, Buffer>;
+  files: Map<string, FakeFile>;
 }
+
+/** A whole virtual file is never sent: fetching all of a multi-GB checkpoint is exactly what tests must catch. */
+const MAX_WHOLE_VIRTUAL_FILE_BYTES = 1 << 20;
 
 export interface ServedRequest {
   method: string;
@@ -27,8 +33,22 @@ export interface FakeHub {
   close(): Promise<void>;
 }
 
-export function fileEtag(content: Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
+export function fileEtag(content: FakeFile): string {
+  const hash = createHash('sha256');
+  if (Buffer.isBuffer(content)) return hash.update(content).digest('hex');
+  return hash.update(content.head).update(String(content.size)).digest('hex');
+}
+
+function fileSize(content: FakeFile): number {
+  return Buffer.isBuffer(content) ? content.length : content.size;
+}
+
+/** Bytes start..end (inclusive) of a file. */
+function fileBytes(content: FakeFile, start: number, end: number): Buffer {
+  if (Buffer.isBuffer(content)) return content.subarray(start, end + 1);
+  const bytes = Buffer.alloc(end + 1 - start);
+  if (start < content.head.length) content.head.copy(bytes, 0, start, Math.min(end + 1, content.head.length));
+  return bytes;
 }
 
 export async function startFakeHub(repos: Map<string, FakeRepo>, token?: string): Promise<FakeHub> {
@@ -91,22 +111,24 @@ function sendFile(repos: Map<string, FakeRepo>, name: string, revision: string, 
   const repo = findRepo(repos, name, revision);
   const content = repo?.files.get(file);
   if (!repo || !content) return sendJson(response, 404, { error: 'Entry not found' }, 'EntryNotFound');
+  const size = fileSize(content);
   const headers = { ETag: `"${fileEtag(content)}"`, 'X-Repo-Commit': repo.sha, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
   const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
   if (!range) {
-    served.bytesSent = content.length;
-    response.writeHead(200, { ...headers, 'Content-Length': content.length });
-    return void response.end(request.method === 'HEAD' ? undefined : content);
+    if (!Buffer.isBuffer(content) && size > MAX_WHOLE_VIRTUAL_FILE_BYTES) return sendJson(response, 500, { error: 'test hub: whole multi-GB file requested' });
+    served.bytesSent = size;
+    response.writeHead(200, { ...headers, 'Content-Length': size });
+    return void response.end(request.method === 'HEAD' ? undefined : fileBytes(content, 0, size - 1));
   }
   const start = Number(range[1]);
-  const end = Math.min(range[2] === '' ? content.length - 1 : Number(range[2]), content.length - 1);
+  const end = Math.min(range[2] === '' ? size - 1 : Number(range[2]), size - 1);
   if (start > end) {
-    response.writeHead(416, { 'Content-Range': `bytes */${content.length}` });
+    response.writeHead(416, { 'Content-Range': `bytes */${size}` });
     return void response.end();
   }
-  const body = content.subarray(start, end + 1);
+  const body = fileBytes(content, start, end);
   served.bytesSent = body.length;
-  response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${content.length}`, 'Content-Length': body.length });
+  response.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': body.length });
   response.end(request.method === 'HEAD' ? undefined : body);
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModelSource } from '../../src/hf/resolve-model-source.ts';
 import { checkpointTensors } from '../fixtures-hub/checkpoint-tensors.ts';
 import { writeSparseShards } from '../fixtures-hub/safetensors-files.ts';
-import { TINY_CONFIG } from '../fixtures-hub/tiny-repos.ts';
+import { TINY_CONFIG } from '../fixtures-hub/hub-repos.ts';
 
 let work: string;
 beforeAll(async () => {

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DownloadProgress } from '../../src/hf/download-to-cache.ts';
 import { resolveModelSource } from '../../src/hf/resolve-model-source.ts';
-import { fileEtag, startFakeHub, type FakeHub, type FakeRepo } from '../fixtures-hub/fake-hub.ts';
-import { configOnlyRepo, TINY_CONFIG, tinyRepo, tinyShardedRepo } from '../fixtures-hub/tiny-repos.ts';
+import { fileEtag, startFakeHub, type FakeHub } from '../fixtures-hub/fake-hub.ts';
+import { configOnlyRepo, TINY_CONFIG, tinyRepo, tinyShardedRepo, type BufferRepo } from '../fixtures-hub/hub-repos.ts';
 
 const SHA = 'a'.repeat(40);
 const SHARDED_SHA = 'b'.repeat(40);
-const repos = new Map<string, FakeRepo>([
+const repos = new Map<string, BufferRepo>([
   ['tiny-org/tiny-llama', tinyRepo(SHA)],
   ['tiny-org/tiny-sharded', tinyShardedRepo(SHARDED_SHA)],
   ['tiny-org/no-weights', configOnlyRepo('c'.repeat(40), TINY_CONFIG)],

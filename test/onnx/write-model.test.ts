@@ -6,9 +6,10 @@ import { OliveError } from '../../src/errors.ts';
 import { externalDataInfo } from '../../src/onnx/external-data.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { getTensorSource, readSource, setTensorSource } from '../../src/onnx/tensor-source.ts';
-import { EXTERNAL_ALIGN_BYTES, LARGE_TENSOR_ALIGN_BYTES, LARGE_TENSOR_BYTES, writeModel } from '../../src/onnx/write-model.ts';
+import * as ort from 'onnxruntime-node';
+import { EXTERNAL_ALIGN_BYTES, LARGE_TENSOR_ALIGN_BYTES, LARGE_TENSOR_BYTES, STREAM_INLINE_BYTES, writeModel } from '../../src/onnx/write-model.ts';
 import type { ModelProto, TensorProto } from '../../src/onnx/types.ts';
-import { comparable, matMulAddModel, useTempDirs } from './helpers.ts';
+import { comparable, matMulAddModel, tensorValueInfo, useTempDirs } from './helpers.ts';
 
 const tempDir = useTempDirs();
 
@@ -126,3 +127,42 @@ describe('writeModel', () => {
     expect(await readdir(dir)).toEqual(['keep']);
   });
 });
+
+describe('writeModel with large inline data', () => {
+  /** Just over STREAM_INLINE_BYTES in two producer tensors, so the .onnx is streamed, not encoded in memory. */
+  const TENSOR_BYTES = STREAM_INLINE_BYTES / 2 + 4096;
+
+  function patterned(index: number): Uint8Array {
+    const bytes = new Uint8Array(TENSOR_BYTES);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = (i / 4096 + index) & 0xff;
+    return bytes;
+  }
+
+  test('inline weights from producers are streamed into a valid .onnx that onnxruntime reads', async () => {
+    const initializer = [0, 1].map((index) => producerOf(`w${index}`, patterned(index)));
+    const output = initializer.map((t) => tensorValueInfo(t.name!, [TENSOR_BYTES], 2));
+    const model: ModelProto = { ir_version: 10, opset_import: [{ domain: '', version: 21 }], doc_string: 'streamed', graph: { name: 'g', initializer, output } };
+    const file = path.join(await tempDir(), 'inline.onnx');
+    const result = await writeModel(file, model, { externalThresholdBytes: Number.POSITIVE_INFINITY });
+    expect(result.dataPath).toBeUndefined();
+    expect(result.modelBytes).toBeGreaterThan(STREAM_INLINE_BYTES);
+    // Streamed layout: raw_data is the last field written, so the file ends with the last tensor's bytes.
+    const tail = (await readFile(file)).subarray(-TENSOR_BYTES);
+    expect(tail.equals(Buffer.from(patterned(1)))).toBe(true);
+
+    const reread = await readModel(file);
+    expect(reread.model.doc_string).toBe('streamed');
+    for (const [index, tensor] of reread.model.graph!.initializer!.entries()) {
+      expect(tensor.name).toBe(`w${index}`);
+      expect(Buffer.from(tensor.raw_data!).equals(Buffer.from(patterned(index)))).toBe(true);
+    }
+    const session = await ort.InferenceSession.create(file, { logSeverityLevel: 3 });
+    const { w1 } = await session.run({}, ['w1']);
+    await session.release();
+    expect(Buffer.from(w1.data as Uint8Array).equals(Buffer.from(patterned(1)))).toBe(true);
+  });
+});
+
+function producerOf(name: string, bytes: Uint8Array): TensorProto {
+  return setTensorSource({ name, dims: [bytes.length], data_type: 2 }, { kind: 'producer', length: bytes.length, produce: async () => bytes });
+}

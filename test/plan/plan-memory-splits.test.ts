@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CostRow } from '../../src/cost/types.ts';
 import { OliveError, UsageError } from '../../src/errors.ts';
+import { inDataflowOrder } from '../../src/plan/dataflow-order.ts';
 import { layerOf } from '../../src/plan/layer-of.ts';
 import { planMemorySplits } from '../../src/plan/plan-memory-splits.ts';
 import type { SplitPlan } from '../../src/plan/types.ts';
@@ -110,10 +111,8 @@ describe("planMemorySplits, strategy 'balanced'", () => {
     expect(plan).toMatchObject({ method: 'memory', strategy: 'balanced', granularity: 'module', budget_bytes: 2 * GB, budget_covers: 'weights' });
     expect(plan.splits).toHaveLength(4);
     const weights = plan.splits.map((split) => split.weight_bytes);
-    const optimum = optimalParts(
-      phiRows.map((row) => row.numBytes),
-      4,
-    );
+    // the plan cuts the rows in data-flow order (dataflow-order.ts), so the optimum is over that sequence
+    const optimum = optimalParts(inDataflowOrder(phiRows).map((row) => row.numBytes), 4);
     expect(Math.max(...weights)).toBe(optimum.largest);
     expect(Math.min(...weights)).toBe(optimum.smallest);
     expect(optimum.largest).toBeLessThan(2 * GB);
@@ -137,7 +136,23 @@ describe("planMemorySplits, strategy 'balanced'", () => {
     for (let layer = 0; layer < 32; layer++) {
       const split = (leaf: string) => splitOfModule(plan, `model.layers.${layer}.${leaf}`);
       expect(split('self_attn.rotary_emb')).toBe(split('self_attn.qkv_proj'));
-      expect(split('mlp.activation_fn')).toBe(split('mlp.down_proj'));
+      expect(split('mlp.activation_fn')).toBe(split('mlp.gate_up_proj'));
+    }
+  });
+
+  it('cuts inside a layer only along the data flow, so no module waits on a later split', () => {
+    for (const [name, budgets, flow] of [
+      ['Phi-3.5-mini', [0.3, 0.7, 2], ['input_layernorm', 'self_attn.qkv_proj', 'self_attn.o_proj', 'post_attention_layernorm', 'mlp.gate_up_proj', 'mlp.down_proj']],
+      ['Llama-3.1-8B', [1.1, 1.5, 3], ['input_layernorm', 'self_attn.v_proj', 'self_attn.o_proj', 'post_attention_layernorm', 'mlp.up_proj', 'mlp.down_proj']],
+    ] as const) {
+      const model = RUNTIME_MODELS[name];
+      for (const budget of budgets) {
+        const plan = planMemorySplits(readOliveTable(name), budget * GB, { model });
+        for (let layer = 0; layer < model.numLayers; layer++) {
+          const splits = flow.map((leaf) => splitOfModule(plan, `model.layers.${layer}.${leaf}`)!);
+          expect(splits, `${name} layer ${layer} at ${budget}GB`).toEqual([...splits].sort((a, b) => a - b));
+        }
+      }
     }
   });
 

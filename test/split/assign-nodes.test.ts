@@ -66,6 +66,15 @@ describe('assignNodes', () => {
     expect(assignNodes(graph, plan(['model.layers.0'], ['model.layers.0.mlp.down_proj'])).splitOf).toEqual([0, 1]);
   });
 
+  it('matches whole dotted parts, so model.layers.1 does not claim model.layers.10', () => {
+    const graph = graphOf(
+      [node('/model/layers.0/Relu', 'Relu', ['x'], ['h']), node('/model/layers.10/Neg', 'Neg', ['h'], ['y']), node('/model/layers.1/Abs', 'Abs', ['x'], ['z'])],
+      ['x'],
+      ['y', 'z'],
+    );
+    expect(assignNodes(graph, plan(['model.layers.0'], ['model.layers.1'])).splitOf).toEqual([0, 0, 1]);
+  });
+
   it('takes an explicit assignment by node name, or by first output for an unnamed node', () => {
     const graph = graphOf([node('', 'Relu', ['x'], ['r']), node('second', 'Neg', ['r'], ['n']), node('', 'Abs', ['n'], ['y'])], ['x'], ['y']);
     const { splitOf, numSplits } = assignNodes(graph, { kind: 'assignment', nodes: { r: 0, second: 1, y: 2 } });

@@ -64,4 +64,20 @@ describe('describeValues', () => {
     expect([...inferred.keys()]).toEqual(['h']);
     expect(infos.get('h')?.type?.tensor_type).toEqual({ elem_type: DataType.FLOAT, shape: { dim: [{ dim_param: 'batch' }, { dim_value: 3 }] } });
   });
+
+  it('tells a scalar (no dimensions) from a value of unknown rank (no shape)', async () => {
+    const graph: GraphProto = {
+      name: 'g',
+      node: [
+        { name: 'A', op_type: 'Reshape', input: ['x', 'target'], output: ['reshaped'] },
+        { name: 'B', op_type: 'ReduceSum', input: ['x'], output: ['total'], attribute: [{ name: 'keepdims', type: 2, i: 0 }] },
+        { name: 'C', op_type: 'Sum', input: ['reshaped', 'total'], output: ['y'] },
+      ],
+      input: [floatInfo('x', ['n']), { name: 'target', type: { tensor_type: { elem_type: DataType.INT64 } } }],
+      output: [{ name: 'y' }],
+    };
+    const { infos } = await describeValues({ ir_version: 10, opset_import: [{ domain: '', version: 21 }], graph }, ['reshaped', 'total']);
+    expect(infos.get('reshaped')?.type).toEqual({ tensor_type: { elem_type: DataType.FLOAT } });
+    expect(infos.get('total')?.type).toEqual({ tensor_type: { elem_type: DataType.FLOAT, shape: { dim: [] } } });
+  });
 });

@@ -5,7 +5,6 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
-import { parseMemory } from '../../plan/parse-memory.ts';
 import { validateSplitFlags } from '../../plan/validate-split-flags.ts';
 import type { AutoOptOptions } from '../../pipeline/options.ts';
 import { runAutoOpt } from '../../pipeline/auto-opt.ts';
@@ -145,7 +144,6 @@ export function toAutoOptOptions(raw: RawOptions): AutoOptOptions {
   if (raw.task && !['text-generation', 'text-generation-with-past'].includes(raw.task)) {
     throw new UsageError(`--task ${raw.task} is not supported: only causal language models (text-generation) are`);
   }
-  validateSplitFlags({ numSplits: raw.numSplits, costModel: raw.costModel, memory: raw.memory });
   const provider = raw.provider as AutoOptOptions['provider'];
   return {
     model: raw.model_name_or_path,
@@ -154,9 +152,7 @@ export function toAutoOptOptions(raw: RawOptions): AutoOptOptions {
     device: provider === 'CUDAExecutionProvider' ? 'gpu' : raw.device,
     provider,
     precision: raw.precision as AutoOptOptions['precision'],
-    memoryBytes: raw.memory === undefined ? undefined : parseMemory(raw.memory),
-    numSplits: raw.numSplits,
-    costModelPath: raw.costModel,
+    split: validateSplitFlags({ numSplits: raw.numSplits, costModel: raw.costModel, memory: raw.memory }),
     splitStrategy: raw.splitStrategy,
     splitGranularity: raw.splitGranularity,
     budgetCovers: raw.budgetCovers,

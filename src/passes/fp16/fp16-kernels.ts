@@ -45,3 +45,11 @@ export function runsInFp16(opType: string, domain: string | undefined, provider:
   if (FP16_BLOCKED_OPS.has(key)) return false;
   return provider === 'CPUExecutionProvider' ? CPU_FP16_OPS.has(key) : true;
 }
+
+/**
+ * Inputs an op's kernel may reuse in place for an output (GroupQueryAttention's past_key/past_value become
+ * present_key/present_value). ORT then reuses the buffer of whatever feeds them; when that is a Cast of a
+ * different length the run fails ("Shape mismatch attempting to re-use buffer"), so such an op only runs in
+ * fp16 when these inputs arrive in fp16 without a Cast.
+ */
+export const IN_PLACE_INPUTS: ReadonlyMap<string, readonly number[]> = new Map([['com.microsoft.GroupQueryAttention', [3, 4]]]);

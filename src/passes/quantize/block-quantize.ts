@@ -8,11 +8,24 @@ import { decodeFloats, encodeFloats } from '../../build/convert-float.ts';
 export type QuantBits = 4 | 8;
 export type ScaleType = 'float32' | 'float16';
 
-/** A matrix already laid out as MatMulNBits wants it: one row of K values per output feature n. */
+/**
+ * A weight matrix seen as MatMulNBits sees it, one row of K values per output feature n, wherever its values lie:
+ * value (n, k) is values[n·rowStride + k·kStride]. A MatMul weight [K, N] has rowStride 1 and kStride N; a
+ * transposed one [N, K] has rowStride K and kStride 1 (the default).
+ */
 export interface RowMajorWeight {
-  /** n rows × k values, row after row. */
   values: Float32Array;
   rows: number;
+  k: number;
+  rowStride?: number;
+  kStride?: number;
+}
+
+interface RowView {
+  values: Float32Array;
+  /** Index of (n, 0). */
+  base: number;
+  kStride: number;
   k: number;
 }
 
@@ -55,8 +68,10 @@ export function blockQuantize(weight: RowMajorWeight, settings: BlockQuantizeSet
   const scales = new Float32Array(rows * kBlocks);
   const zeroPoints = symmetric ? undefined : new Uint8Array(rows * zpRowBytes);
   const rowZeroPoints = new Uint8Array(kBlocks);
+  const rowStride = weight.rowStride ?? k;
+  const kStride = weight.kStride ?? 1;
   for (let row = 0; row < rows; row++) {
-    const values = weight.values.subarray(row * k, row * k + k);
+    const values: RowView = { values: weight.values, base: row * rowStride, kStride, k };
     const rowScales = scales.subarray(row * kBlocks, row * kBlocks + kBlocks);
     if (symmetric) symmetricScales(values, blockSize, bits, rowScales);
     else asymmetricScales(values, blockSize, bits, rowScales, rowZeroPoints);
@@ -69,7 +84,7 @@ export function blockQuantize(weight: RowMajorWeight, settings: BlockQuantizeSet
 }
 
 /** scale = −m / 2^(bits−1), m the block's element of largest magnitude, sign kept (the negative one on a tie). */
-function symmetricScales(values: Float32Array, blockSize: number, bits: QuantBits, out: Float32Array): void {
+function symmetricScales(values: RowView, blockSize: number, bits: QuantBits, out: Float32Array): void {
   const halfRange = 2 ** (bits - 1);
   for (let block = 0; block < out.length; block++) {
     const { min, max } = blockRange(values, block * blockSize, blockSize);
@@ -79,7 +94,7 @@ function symmetricScales(values: Float32Array, blockSize: number, bits: QuantBit
 }
 
 /** The range is widened to hold 0; the zero point is where 0 lands, rounded and clamped to the code range. */
-function asymmetricScales(values: Float32Array, blockSize: number, bits: QuantBits, out: Float32Array, zeroPoints: Uint8Array): void {
+function asymmetricScales(values: RowView, blockSize: number, bits: QuantBits, out: Float32Array, zeroPoints: Uint8Array): void {
   const maxCode = 2 ** bits - 1;
   for (let block = 0; block < out.length; block++) {
     const range = blockRange(values, block * blockSize, blockSize);
@@ -92,12 +107,13 @@ function asymmetricScales(values: Float32Array, blockSize: number, bits: QuantBi
   }
 }
 
-function blockRange(values: Float32Array, start: number, blockSize: number): { min: number; max: number } {
-  const end = Math.min(start + blockSize, values.length);
+function blockRange(row: RowView, start: number, blockSize: number): { min: number; max: number } {
+  const end = Math.min(start + blockSize, row.k);
+  const { values, base, kStride } = row;
   let min = Infinity;
   let max = -Infinity;
   for (let i = start; i < end; i++) {
-    const v = values[i];
+    const v = values[base + i * kStride];
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -111,7 +127,7 @@ function roundScales(scales: Float32Array, scaleType: ScaleType): void {
 
 /** q = clamp(round_half_away_from_zero(v·(1/scale) + zp), 0, 2^bits − 1), in float32 as ORT computes it. */
 function quantizeRow(
-  values: Float32Array,
+  values: RowView,
   scales: Float32Array,
   zeroPoints: Uint8Array | undefined,
   settings: BlockQuantizeSettings,
@@ -124,14 +140,34 @@ function quantizeRow(
     const scale = scales[block];
     const reciprocal = scale !== 0 ? Math.fround(1 / scale) : 0;
     const zeroPoint = zeroPoints ? zeroPoints[block] : defaultZeroPoint;
-    const end = Math.min((block + 1) * blockSize, values.length);
-    for (let i = block * blockSize; i < end; i++) {
-      const x = Math.fround(Math.fround(values[i] * reciprocal) + zeroPoint);
-      const code = x <= 0 ? 0 : Math.min(maxCode, Math.floor(x + 0.5));
-      if (bits === 8) out[i] = code;
-      else out[i >> 1] |= (i & 1) === 0 ? code : code << 4;
-    }
+    const start = block * blockSize;
+    const end = Math.min(start + blockSize, values.k);
+    if (bits === 8) quantizeBytes(values, start, end, reciprocal, zeroPoint, out);
+    else quantizeNibbles(values, start, end, reciprocal, zeroPoint, maxCode, out);
   }
+}
+
+function quantizeBytes(row: RowView, start: number, end: number, reciprocal: number, zeroPoint: number, out: Uint8Array): void {
+  const { values, base, kStride } = row;
+  for (let i = start; i < end; i++) out[i] = code(values[base + i * kStride], reciprocal, zeroPoint, 255);
+}
+
+/** Two codes per byte, the lower k in the low nibble; an odd K leaves the last high nibble 0. */
+function quantizeNibbles(row: RowView, start: number, end: number, reciprocal: number, zeroPoint: number, maxCode: number, out: Uint8Array): void {
+  const { values, base, kStride } = row;
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const low = code(values[base + i * kStride], reciprocal, zeroPoint, maxCode);
+    out[i >> 1] = low | (code(values[base + (i + 1) * kStride], reciprocal, zeroPoint, maxCode) << 4);
+  }
+  if (i < end) out[i >> 1] = code(values[base + i * kStride], reciprocal, zeroPoint, maxCode);
+}
+
+/** x + 0.5 truncated is round-half-up, which is away from zero for the positive x it is used on. */
+function code(value: number, reciprocal: number, zeroPoint: number, maxCode: number): number {
+  const x = Math.fround(Math.fround(value * reciprocal) + zeroPoint);
+  if (x <= 0 || x !== x) return 0;
+  return x >= maxCode ? maxCode : (x + 0.5) | 0;
 }
 
 function roundHalfAwayFromZero(x: number): number {

@@ -1,6 +1,7 @@
 /**
- * Find the matrix products whose weight is a constant: MatMul(A, W), MatMul(A, Transpose(W)) and Gemm(A, W[, C]),
- * W a 2-D float initializer. Every other MatMul and Gemm is listed with the reason it stays as it is.
+ * Find the matrix products whose weight is a constant: MatMul(A, W), MatMul(A, Transpose(W)), Gemm(A, W[, C]) and
+ * com.microsoft FusedMatMul(A, W) (what ORT's optimizer makes of MatMul followed by a scale), W a 2-D float
+ * initializer. Every other MatMul, Gemm and FusedMatMul is listed with the reason it stays as it is.
  */
 import { DataType, elementBits, rawByteLength } from '../../onnx/data-types.ts';
 import { int64ToNumber } from '../../onnx/proto.ts';
@@ -10,7 +11,7 @@ import type { GraphIndex } from '../graph/graph-index.ts';
 import { elementCount, tensorDims } from '../graph/tensor-bytes.ts';
 import type { WeightLayout } from './slab-job.ts';
 
-export type WeightPattern = 'matmul' | 'matmul-transpose' | 'gemm';
+export type WeightPattern = 'matmul' | 'matmul-transpose' | 'gemm' | 'fused-matmul';
 
 export type LeftReason =
   | 'weight-not-constant'
@@ -18,6 +19,7 @@ export type LeftReason =
   | 'weight-not-2d'
   | 'weight-not-float'
   | 'gemm-transposed-a'
+  | 'fused-matmul-transposed-a'
   | 'gemm-bias-not-constant-vector';
 
 export interface WeightMatMul {
@@ -57,12 +59,18 @@ export function findWeightMatMuls(model: ModelProto, index: GraphIndex): WeightM
   const search: WeightMatMulSearch = { found: [], left: [] };
   const legacyInputs = int64ToNumber(model.ir_version) < 4;
   for (const node of model.graph?.node ?? []) {
-    if ((node.domain ?? '') !== '' || (node.op_type !== 'MatMul' && node.op_type !== 'Gemm')) continue;
+    if (!isProduct(node)) continue;
     const result = classify(node, index, legacyInputs);
     if ('reason' in result) search.left.push(result);
     else search.found.push(result);
   }
   return search;
+}
+
+function isProduct(node: NodeProto): boolean {
+  const domain = node.domain ?? '';
+  if (domain === 'com.microsoft') return node.op_type === 'FusedMatMul';
+  return domain === '' && (node.op_type === 'MatMul' || node.op_type === 'Gemm');
 }
 
 function classify(node: NodeProto, index: GraphIndex, legacyInputs: boolean): WeightMatMul | LeftMatMul {
@@ -75,6 +83,7 @@ function classify(node: NodeProto, index: GraphIndex, legacyInputs: boolean): We
   if (dims.length !== 2 || dims.some((d) => d <= 0)) return leave(node, 'weight-not-2d', tensor);
   if (tensor.data_type !== DataType.FLOAT && tensor.data_type !== DataType.FLOAT16) return leave(node, 'weight-not-float', tensor);
   if (node.op_type === 'MatMul') return matMul(node, weight, dims, 'kn');
+  if (node.op_type === 'FusedMatMul') return fusedMatMul(node, weight, dims);
   return gemm(node, weight, dims, index);
 }
 
@@ -95,7 +104,7 @@ function matMul(node: NodeProto, weight: ConstantWeight, dims: number[], untrans
   const [k, n] = layout === 'kn' ? dims : [dims[1], dims[0]];
   return {
     node,
-    pattern: node.op_type === 'Gemm' ? 'gemm' : weight.transpose ? 'matmul-transpose' : 'matmul',
+    pattern: PATTERN_OF_OP[node.op_type ?? ''] ?? (weight.transpose ? 'matmul-transpose' : 'matmul'),
     activation: node.input?.[0] ?? '',
     weight: weight.tensor,
     transpose: weight.transpose,
@@ -105,6 +114,17 @@ function matMul(node: NodeProto, weight: ConstantWeight, dims: number[], untrans
     alpha: 1,
     bias: undefined,
   };
+}
+
+const PATTERN_OF_OP: Record<string, WeightPattern> = { Gemm: 'gemm', FusedMatMul: 'fused-matmul' };
+
+/** alpha·op(A)·op(B): only a plain A (no transA, no batch transposes) maps onto MatMulNBits. */
+function fusedMatMul(node: NodeProto, weight: ConstantWeight, dims: number[]): WeightMatMul | LeftMatMul {
+  const transposedA = ['transA', 'transBatchA', 'transBatchB'].some((name) => intAttribute(node, name, 0) !== 0);
+  if (transposedA) return leave(node, 'fused-matmul-transposed-a', weight.tensor);
+  const found = matMul(node, weight, dims, intAttribute(node, 'transB', 0) ? 'nk' : 'kn');
+  found.alpha = floatAttribute(node, 'alpha', 1);
+  return found;
 }
 
 function gemm(node: NodeProto, weight: ConstantWeight, dims: number[], index: GraphIndex): WeightMatMul | LeftMatMul {

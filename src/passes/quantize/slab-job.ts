@@ -30,8 +30,8 @@ export interface SlabResult {
 
 export function quantizeSlab(job: SlabJob): SlabResult {
   const values = slabValues(job);
-  const rowMajor = job.layout === 'nk' ? values : transpose(values, job.k, job.n);
-  const result = blockQuantize({ values: rowMajor, rows: job.n, k: job.k }, job.settings);
+  const strides = job.layout === 'nk' ? { rowStride: job.k, kStride: 1 } : { rowStride: 1, kStride: job.n };
+  const result = blockQuantize({ values, rows: job.n, k: job.k, ...strides }, job.settings);
   const scales = job.settings.scaleType === 'float16'
     ? encodeFloats(result.scales, 'F16')
     : new Uint8Array(result.scales.buffer, result.scales.byteOffset, result.scales.byteLength);
@@ -45,22 +45,4 @@ function slabValues(job: SlabJob): Float32Array {
     for (let i = 0; i < values.length; i++) values[i] = Math.fround(values[i] * job.alpha);
   }
   return values;
-}
-
-/** Tile size of the transpose: 64×64 floats stay in L1 on both sides of the copy. */
-const TRANSPOSE_TILE = 64;
-
-/** [rows, cols] → [cols, rows], tile by tile so the strided side stays in cache. */
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let r0 = 0; r0 < rows; r0 += TRANSPOSE_TILE) {
-    const r1 = Math.min(r0 + TRANSPOSE_TILE, rows);
-    for (let c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
-      const c1 = Math.min(c0 + TRANSPOSE_TILE, cols);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) out[c * rows + r] = values[r * cols + c];
-      }
-    }
-  }
-  return out;
 }

@@ -1,0 +1,209 @@
+/**
+ * fp16 conversion of a float32 model: initializers, Constant nodes, tensor attributes and the types of values
+ * become float16 wherever the node that computes with them has an fp16 kernel on the target provider; a node
+ * that has none keeps computing in float32 behind Casts. With keepIoTypes the graph's float inputs and outputs
+ * stay float32 (Casts at the edges), as Olive's keep_io_types.
+ */
+import { OliveError } from '../../errors.ts';
+import { DataType } from '../../onnx/data-types.ts';
+import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../onnx/types.ts';
+import { AttributeType } from '../../onnx/types.ts';
+import { intAttr } from '../graph/attributes.ts';
+import { indexGraph } from '../graph/graph-index.ts';
+import { UniqueNames } from '../graph/unique-names.ts';
+import type { ExecutionProvider } from '../quantize/options.ts';
+import { FLOAT32_ONLY_INPUTS, IN_PLACE_INPUTS, opKey, runsInFp16 } from './fp16-kernels.ts';
+import { floatValues, STATISTICS_OUTPUTS } from './float-values.ts';
+import { toFloat16Tensor } from './to-float16-tensor.ts';
+
+export interface Fp16Options {
+  /** Keep float graph inputs and outputs float32. Default false. */
+  keepIoTypes?: boolean;
+  /** Decides which ops may run in fp16. Default CPUExecutionProvider. */
+  provider?: ExecutionProvider;
+}
+
+export interface Fp16Report {
+  provider: ExecutionProvider;
+  keepIoTypes: boolean;
+  /** Nodes now computing in fp16. */
+  fp16Nodes: number;
+  /** Nodes with float values left in float32, by op type. */
+  fp32Nodes: Record<string, number>;
+  castsInserted: number;
+  initializersConverted: number;
+}
+
+export interface Fp16Result {
+  model: ModelProto;
+  report: Fp16Report;
+}
+
+type Precision = 'fp16' | 'fp32';
+
+export function convertToFp16(model: ModelProto, options: Fp16Options = {}): Fp16Result {
+  const provider = options.provider ?? 'CPUExecutionProvider';
+  const keepIoTypes = options.keepIoTypes ?? false;
+  const graph = model.graph;
+  if (!graph) throw new OliveError('cannot convert to fp16: the model has no graph');
+  refuseSubgraphs(graph);
+  const plan = planPrecisions(graph, provider, keepIoTypes);
+  const names = new UniqueNames(graph);
+  const casts = new CastMaker(names);
+  const node: NodeProto[] = [];
+  for (const original of graph.node ?? []) {
+    const rewired = rewireInputs(original, plan, casts);
+    node.push(...casts.takePending(), plan.fp16Nodes.has(original) ? toFp16Node(rewired) : rewired);
+  }
+  const outputs = castFloatOutputs(graph, node, plan, names, keepIoTypes ? 'fp32' : 'fp16');
+  const converted: GraphProto = {
+    ...graph,
+    node,
+    initializer: (graph.initializer ?? []).map((t) => (plan.precision.get(t.name ?? '') === 'fp16' ? toFloat16Tensor(t) : t)),
+    input: (graph.input ?? []).map((v) => typed(v, plan.precision)),
+    output: (graph.output ?? []).map((v) => typedAs(v, outputs.has(v.name ?? '') ? (keepIoTypes ? 'fp32' : 'fp16') : plan.precision.get(v.name ?? ''))),
+    value_info: (graph.value_info ?? []).filter((v) => !outputs.has(v.name ?? '')).map((v) => typed(v, plan.precision)),
+  };
+  return { model: { ...model, graph: converted }, report: report(graph, plan, provider, keepIoTypes, casts.count + outputs.size) };
+}
+
+interface PrecisionPlan {
+  floats: Set<string>;
+  fp16Nodes: Set<NodeProto>;
+  precision: Map<string, Precision>;
+}
+
+function planPrecisions(graph: GraphProto, provider: ExecutionProvider, keepIoTypes: boolean): PrecisionPlan {
+  const floats = floatValues(graph);
+  const precision = new Map<string, Precision>();
+  for (const input of graph.input ?? []) if (floats.has(input.name ?? '')) precision.set(input.name ?? '', keepIoTypes ? 'fp32' : 'fp16');
+  const touchesFloat = (n: NodeProto) => [...(n.input ?? []), ...(n.output ?? [])].some((v) => floats.has(v));
+  const inPlaceFromFp32Input = (n: NodeProto) =>
+    (IN_PLACE_INPUTS.get(opKey(n.op_type ?? '', n.domain)) ?? []).some((i) => precision.get(n.input?.[i] ?? '') === 'fp32');
+  const fp16Nodes = new Set((graph.node ?? []).filter((n) => touchesFloat(n) && runsInFp16(n.op_type ?? '', n.domain, provider) && !inPlaceFromFp32Input(n)));
+  const index = indexGraph(graph);
+  for (const tensor of graph.initializer ?? []) {
+    const name = tensor.name ?? '';
+    if (!floats.has(name)) continue;
+    const readInFp16 = (index.consumers.get(name) ?? []).some((n) => fp16Nodes.has(n) && (n.input ?? []).some((v, i) => v === name && needsFp16(n, i, fp16Nodes)));
+    precision.set(name, readInFp16 ? 'fp16' : 'fp32');
+  }
+  for (const n of graph.node ?? []) {
+    const statistics = STATISTICS_OUTPUTS.get(opKey(n.op_type ?? '', n.domain)) ?? [];
+    (n.output ?? []).forEach((output, i) => {
+      if (floats.has(output)) precision.set(output, fp16Nodes.has(n) && !statistics.includes(i) ? 'fp16' : 'fp32');
+    });
+  }
+  return { floats, fp16Nodes, precision };
+}
+
+/** Whether input `index` of `n` must be fp16: fp16 nodes read fp16 except float32-only slots; Cast reads anything. */
+function needsFp16(n: NodeProto, index: number, fp16Nodes: Set<NodeProto>): boolean {
+  if (!fp16Nodes.has(n) || n.op_type === 'Cast') return false;
+  return !(FLOAT32_ONLY_INPUTS.get(opKey(n.op_type ?? '', n.domain)) ?? []).includes(index);
+}
+
+function rewireInputs(n: NodeProto, plan: PrecisionPlan, casts: CastMaker): NodeProto {
+  const input = (n.input ?? []).map((name, i) => {
+    const has = plan.precision.get(name);
+    if (!has || n.op_type === 'Cast') return name;
+    const wants: Precision = needsFp16(n, i, plan.fp16Nodes) ? 'fp16' : 'fp32';
+    return has === wants ? name : casts.castOf(name, wants);
+  });
+  return { ...n, input };
+}
+
+/** Cast nodes made on demand, one per (value, precision), emitted just before their first reader. */
+class CastMaker {
+  count = 0;
+  private readonly made = new Map<string, string>();
+  private pending: NodeProto[] = [];
+
+  constructor(private readonly names: UniqueNames) {}
+
+  castOf(value: string, to: Precision): string {
+    const key = `${value}\u0000${to}`;
+    const existing = this.made.get(key);
+    if (existing) return existing;
+    const output = this.names.make(`${value}_${to}`);
+    this.pending.push(castNode(this.names.make(`${output}_Cast`), value, output, to));
+    this.made.set(key, output);
+    this.count += 1;
+    return output;
+  }
+
+  takePending(): NodeProto[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+}
+
+function castNode(name: string, input: string, output: string, to: Precision): NodeProto {
+  return { name, op_type: 'Cast', domain: '', input: [input], output: [output], attribute: [intAttr('to', to === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT)] };
+}
+
+/** An fp16 node: Cast to float32 becomes Cast to float16, float32 tensor attributes (Constant's value) float16. */
+function toFp16Node(n: NodeProto): NodeProto {
+  const attribute = (n.attribute ?? []).map((a) => fp16Attribute(n, a));
+  return { ...n, attribute };
+}
+
+function fp16Attribute(n: NodeProto, a: AttributeProto): AttributeProto {
+  if (n.op_type === 'Cast' && a.name === 'to' && Number(a.i) === DataType.FLOAT) return intAttr('to', DataType.FLOAT16);
+  if (a.t?.data_type === DataType.FLOAT) return { ...a, t: toFloat16Tensor(a.t) };
+  if (n.op_type === 'Constant' && (a.name === 'value_float' || a.name === 'value_floats')) {
+    const values = a.name === 'value_float' ? [a.f ?? 0] : (a.floats ?? []);
+    const tensor: TensorProto = { data_type: DataType.FLOAT, dims: a.name === 'value_float' ? [] : [values.length], float_data: values };
+    return { name: 'value', type: AttributeType.TENSOR, t: toFloat16Tensor(tensor) };
+  }
+  return a;
+}
+
+/**
+ * Float graph outputs all in one precision (float32 with keepIoTypes, else float16): an output computed in the
+ * other is renamed inside the graph and a Cast restores the name the caller knows. Returns the outputs so cast
+ * (original name → internal name).
+ */
+function castFloatOutputs(graph: GraphProto, node: NodeProto[], plan: PrecisionPlan, names: UniqueNames, wanted: Precision): Map<string, string> {
+  const cast = new Map<string, string>();
+  for (const output of graph.output ?? []) {
+    const name = output.name ?? '';
+    const has = plan.precision.get(name);
+    if (!has || has === wanted) continue;
+    const internal = names.make(`${name}_${has}`);
+    for (const n of node) {
+      n.input = (n.input ?? []).map((v) => (v === name ? internal : v));
+      n.output = (n.output ?? []).map((v) => (v === name ? internal : v));
+    }
+    node.push(castNode(names.make(`${name}_Cast`), internal, name, wanted));
+    cast.set(name, internal);
+  }
+  return cast;
+}
+
+function typed(value: ValueInfoProto, precision: Map<string, Precision>): ValueInfoProto {
+  return typedAs(value, precision.get(value.name ?? ''));
+}
+
+function typedAs(value: ValueInfoProto, wanted: Precision | undefined): ValueInfoProto {
+  const tensorType = value.type?.tensor_type;
+  if (!wanted || !tensorType || tensorType.elem_type !== DataType.FLOAT) return value;
+  const elemType = wanted === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT;
+  return { ...value, type: { ...value.type, tensor_type: { ...tensorType, elem_type: elemType } } };
+}
+
+function refuseSubgraphs(graph: GraphProto): void {
+  const owner = (graph.node ?? []).find((n) => (n.attribute ?? []).some((a) => a.g || a.graphs?.length));
+  if (owner) throw new OliveError(`fp16 conversion of control-flow subgraphs is not supported (node '${owner.name ?? ''}', ${owner.op_type ?? ''})`);
+}
+
+function report(graph: GraphProto, plan: PrecisionPlan, provider: ExecutionProvider, keepIoTypes: boolean, castsInserted: number): Fp16Report {
+  const fp32Nodes: Record<string, number> = {};
+  for (const n of graph.node ?? []) {
+    const touches = [...(n.input ?? []), ...(n.output ?? [])].some((v) => plan.floats.has(v));
+    if (touches && !plan.fp16Nodes.has(n)) fp32Nodes[n.op_type ?? ''] = (fp32Nodes[n.op_type ?? ''] ?? 0) + 1;
+  }
+  const initializersConverted = (graph.initializer ?? []).filter((t) => plan.precision.get(t.name ?? '') === 'fp16').length;
+  return { provider, keepIoTypes, fp16Nodes: plan.fp16Nodes.size, fp32Nodes, castsInserted, initializersConverted };
+}

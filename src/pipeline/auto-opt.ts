@@ -1,0 +1,135 @@
+/**
+ * `olive auto-opt` as a library call: load → convert → optimize/quantize → plan → split → validate → write
+ * (REFERENCE §1, §3, §4). Intermediate models go to a work folder beside the output and are removed at the end;
+ * the output folder appears whole or not at all.
+ */
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { buildDecoder } from '../build/build-decoder.ts';
+import { resolveModelSource } from '../hf/resolve-model-source.ts';
+import type { ModelSource } from '../hf/model-source.ts';
+import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-onnx-model.ts';
+import type { SplitPlan } from '../plan/types.ts';
+import { splitModel } from '../split/split-model.ts';
+import { requireReplaceable } from '../split/output-folder.ts';
+import type { SplitResult } from '../split/types.ts';
+import { classifyModelInput, type ModelInput } from './model-input.ts';
+import { ioPrecision, makePlan } from './make-plan.ts';
+import { planOnnxModel } from './plan-onnx-model.ts';
+import { carrySideFiles, publishModelFolder } from './publish-model-folder.ts';
+import type { AutoOptOptions } from './options.ts';
+import type { Reporter } from './reporter.ts';
+import { StageTimer } from './stage-timer.ts';
+import { summarize, type AutoOptResult } from './result.ts';
+
+export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): Promise<AutoOptResult> {
+  const timer = new StageTimer(reporter);
+  const input = classifyModelInput(options.model);
+  if (!options.dryRun) await requireReplaceable(options.outputPath, options.force);
+  const loaded = await timer.run('load', `reading ${options.model}`, () => loadInput(input, options, reporter));
+  const plan = await timer.run('plan', describeSplitRequest(options), () => planFor(loaded, options));
+  if (options.dryRun) return summarize({ options, input: loaded, plan, timings: timer.timings });
+
+  const work = await mkdtemp(path.join(await outputParent(options.outputPath), '.olive-work-'));
+  try {
+    const convertedPath = await timer.run('convert', 'building the ONNX graph', () => convert(loaded, options, work, reporter));
+    const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () =>
+      optimizeFor(convertedPath, loaded, options, work),
+    );
+    const modelPath = optimized?.modelPath ?? convertedPath;
+    // the optimized model's folder lacks the tokenizer and genai_config.json that the split and the output carry
+    await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
+    if (!plan) {
+      await timer.run('write', options.outputPath, () => publishModelFolder(path.dirname(modelPath), modelPath, options));
+      return summarize({ options, input: loaded, plan, optimized, timings: timer.timings });
+    }
+    const split: SplitResult = await timer.run('split', `${plan.splits.length} splits`, () =>
+      splitModel({
+        modelPath,
+        plan,
+        outDir: options.outputPath,
+        force: options.force,
+        validate: options.validate,
+        provider: options.provider,
+        onProgress: (message) => reporter.info(message),
+      }),
+    );
+    const fileBytes = await splitFileBytes(split);
+    return summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+export type LoadedInput = { kind: 'onnx'; path: string } | { kind: 'hf'; source: ModelSource };
+
+async function loadInput(input: ModelInput, options: AutoOptOptions, reporter: Reporter): Promise<LoadedInput> {
+  if (input.kind === 'onnx') return input;
+  const source = await resolveModelSource(input.idOrPath, {
+    // a dry run plans from config.json and the safetensors headers alone
+    weights: options.dryRun ? 'headers' : 'full',
+    onProgress: (progress) => reporter.stageProgress(`load ${progress.file}`, { done: progress.bytesDone, total: progress.bytesTotal, unit: 'bytes' }),
+  });
+  return { kind: 'hf', source };
+}
+
+async function planFor(loaded: LoadedInput, options: AutoOptOptions): Promise<SplitPlan | undefined> {
+  if (loaded.kind === 'onnx') return planOnnxModel(loaded.path, options);
+  return makePlan(options, { config: loaded.source.config, checkpoint: loaded.source.checkpoint });
+}
+
+async function convert(loaded: LoadedInput, options: AutoOptOptions, work: string, reporter: Reporter): Promise<string> {
+  if (loaded.kind === 'onnx') return loaded.path;
+  const result = await buildDecoder({
+    modelDir: loaded.source.dir,
+    outDir: path.join(work, 'converted'),
+    precision: ioPrecision(options) === 'fp16' ? 'fp16' : 'fp32',
+    provider: options.provider,
+    contextLength: options.contextLength,
+    onProgress: (progress) => reporter.stageProgress('convert', { done: progress.bytes, total: progress.totalBytes, unit: 'bytes' }),
+  });
+  return result.modelPath;
+}
+
+/**
+ * Built graphs already hold ONNX Runtime's fused operators and need only quantization (int4/int8); a given ONNX
+ * model gets ORT's portable optimization and the precision conversion. Nothing to do returns undefined.
+ */
+async function optimizeFor(modelPath: string, loaded: LoadedInput, options: AutoOptOptions, work: string): Promise<OptimizeOnnxReport | undefined> {
+  const quantize = options.precision === 'int4' || options.precision === 'int8';
+  if (loaded.kind === 'hf' && !quantize) return undefined;
+  const outDir = path.join(work, 'optimized');
+  await mkdir(outDir, { recursive: true });
+  return optimizeOnnxModel(modelPath, outDir, {
+    precision: options.precision,
+    provider: options.provider,
+    blockSize: options.blockSize,
+    accuracyLevel: options.accuracyLevel,
+    symmetric: options.symmetric,
+    ortLevel: loaded.kind === 'hf' ? 'none' : 'extended',
+  });
+}
+
+function describeSplitRequest(options: AutoOptOptions): string {
+  const { split } = options;
+  if (split.method === 'none') return 'no split requested';
+  if (split.method === 'num-splits') return `${split.numSplits} equal splits`;
+  return `memory budget ${split.memoryBytes} bytes${split.costModel ? ` from ${split.costModel}` : ''}`;
+}
+
+async function outputParent(outputPath: string): Promise<string> {
+  const parent = path.dirname(path.resolve(outputPath));
+  await mkdir(parent, { recursive: true });
+  return parent;
+}
+
+async function splitFileBytes(split: SplitResult): Promise<number[]> {
+  const sizes: number[] = [];
+  for (const written of split.splits) {
+    const files = [written.file, written.dataFile].filter((f): f is string => f !== undefined);
+    let bytes = 0;
+    for (const file of files) bytes += (await stat(path.resolve(split.outDir, file))).size;
+    sizes[written.index] = bytes;
+  }
+  return sizes;
+}

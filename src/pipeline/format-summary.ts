@@ -1,0 +1,60 @@
+/** The summary auto-opt prints at the end (or, for --dry_run, the plan and the stages it would run). */
+import { formatBytes } from '../format/bytes.ts';
+import { formatPlanTable } from '../plan/format-plan-table.ts';
+import { formatTable } from '../format/table.ts';
+import type { AutoOptResult, SplitSummary } from './result.ts';
+
+export function formatAutoOptSummary(result: AutoOptResult): string {
+  const sections = [headline(result)];
+  if (result.plan) sections.push(formatPlanTable(result.plan));
+  if (result.dry_run) sections.push(dryRunStages(result));
+  else {
+    if (result.splits.length > 0) sections.push(splitTable(result.splits));
+    if (result.quantization) sections.push(quantizationLine(result.quantization));
+    if (result.validation) sections.push(validationLine(result.validation));
+    sections.push(stageLine(result));
+  }
+  return `${sections.join('\n\n')}\n`;
+}
+
+function headline(result: AutoOptResult): string {
+  const what = `${result.model.source} → ${result.precision} for ${result.provider}`;
+  if (result.dry_run) return `Dry run: ${what}. No model written.`;
+  const splits = result.splits.length > 0 ? `${result.splits.length} splits` : 'one model';
+  return `Wrote ${splits} to ${result.output_path} (${what}).`;
+}
+
+function splitTable(splits: SplitSummary[]): string {
+  const rows = splits.map((split) => [
+    String(split.index),
+    split.file,
+    split.layers ? `${split.layers[0]}-${split.layers[1]}` : 'none',
+    String(split.modules),
+    formatBytes(split.file_bytes),
+    formatBytes(split.estimated_runtime_bytes),
+    split.measured_peak_rss_bytes === null ? '-' : formatBytes(split.measured_peak_rss_bytes),
+  ]);
+  return formatTable(['split', 'file', 'layers', 'modules', 'on disk', 'estimated', 'measured RSS'], rows);
+}
+
+function quantizationLine(q: NonNullable<AutoOptResult['quantization']>): string {
+  return `quantized ${q.quantized_nodes} MatMul weights to int${q.bits} (block ${q.block_size}): ${formatBytes(q.bytes_before)} → ${formatBytes(q.bytes_after)}; left ${q.left_nodes} in float`;
+}
+
+function validationLine(v: NonNullable<AutoOptResult['validation']>): string {
+  const verdict = v.passed ? 'PASSED' : 'FAILED';
+  const lines = [`validation ${verdict} on ${v.provider}: largest |difference| whole vs cascade ${v.max_abs_difference}`];
+  for (const note of v.not_checked) lines.push(`  not checked: ${note}`);
+  return lines.join('\n');
+}
+
+function stageLine(result: AutoOptResult): string {
+  return `time per stage: ${result.stages.map((s) => `${s.stage} ${s.seconds.toFixed(1)} s`).join(', ')}`;
+}
+
+function dryRunStages(result: AutoOptResult): string {
+  const stages = ['load', 'convert', result.precision === 'int4' || result.precision === 'int8' ? `quantize (${result.precision})` : undefined];
+  if (result.plan) stages.push(`split (${result.plan.splits.length})`, 'validate');
+  stages.push('write');
+  return `stages: ${stages.filter(Boolean).join(' → ')}`;
+}

@@ -1,0 +1,61 @@
+/**
+ * The plan auto-opt splits by: from --num-splits, or --memory with a cost table read from --cost-model or computed
+ * from the model's modules. Needs config.json and tensor shapes only, so a dry run plans before any download.
+ */
+import { readFile } from 'node:fs/promises';
+import { describeModules } from '../arch/describe-modules.ts';
+import { checkCostTableMatchesModel } from '../cost/check-cost-table.ts';
+import { costTable } from '../cost/cost-table.ts';
+import { parseCostCsv } from '../cost/parse-cost-csv.ts';
+import type { CostRow, WeightPrecision } from '../cost/types.ts';
+import { OliveError } from '../errors.ts';
+import type { CheckpointShapes } from '../arch/types.ts';
+import type { HfConfig } from '../hf/config.ts';
+import { planEqualSplits } from '../plan/plan-equal-splits.ts';
+import { planMemorySplits } from '../plan/plan-memory-splits.ts';
+import { runtimeModelFromConfig, type IoPrecision } from '../plan/runtime-model-from-config.ts';
+import type { SplitPlan } from '../plan/types.ts';
+import type { AutoOptOptions, Precision } from './options.ts';
+
+export interface PlanInputs {
+  config: HfConfig;
+  checkpoint: CheckpointShapes | null;
+}
+
+export async function makePlan(options: AutoOptOptions, inputs: PlanInputs): Promise<SplitPlan | undefined> {
+  const { split } = options;
+  if (split.method === 'none') return undefined;
+  const runtime = runtimeModelFromConfig(inputs.config, ioPrecision(options), options.contextLength);
+  const computedRows = () => costTable(describeModules(inputs.config, inputs.checkpoint ?? undefined), weightPrecision(options.precision));
+  if (split.method === 'num-splits') {
+    return planEqualSplits(inputs.config.num_hidden_layers, split.numSplits, { rows: computedRows(), model: runtime });
+  }
+  const rows = split.costModel ? await readCostModel(split.costModel, inputs) : computedRows();
+  return planMemorySplits(rows, split.memoryBytes, {
+    strategy: options.splitStrategy,
+    granularity: options.splitGranularity,
+    budgetCovers: options.budgetCovers,
+    model: runtime,
+  });
+}
+
+async function readCostModel(file: string, inputs: PlanInputs): Promise<CostRow[]> {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new OliveError(`cost model not found: ${file}`);
+  });
+  const rows = parseCostCsv(text, file);
+  checkCostTableMatchesModel(rows, describeModules(inputs.config, inputs.checkpoint ?? undefined), file);
+  return rows;
+}
+
+/** Bytes per weight in the written model: int4/int8 quantize only MatMul weights, the cost table's usual view. */
+export function weightPrecision(precision: Precision): WeightPrecision {
+  return precision;
+}
+
+/** The I/O (and KV cache) float type the built model uses (REFERENCE §5). */
+export function ioPrecision(options: Pick<AutoOptOptions, 'precision' | 'provider'>): IoPrecision {
+  if (options.precision === 'fp16') return 'fp16';
+  const quantized = options.precision === 'int4' || options.precision === 'int8';
+  return quantized && options.provider === 'CUDAExecutionProvider' ? 'fp16' : 'fp32';
+}

@@ -1,0 +1,44 @@
+/**
+ * The JSON files of a split folder: model_config.json (Olive's CompositeModel), genai_config.json (a
+ * decoder-pipeline built on the source's genai_config.json when one sits beside the model) and split_plan.json
+ * (the plan, or the explicit node assignment as {"method": "assignment", "nodes": {…}}).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ParseError } from '../errors.ts';
+import { pipelineGenaiConfig } from './genai-manifest.ts';
+import { compositeModelConfig } from './olive-manifest.ts';
+import { SPLIT_NAME, type SplitCut, type SplitTarget } from './types.ts';
+
+export interface ManifestSources {
+  /** Folder of the source model, where config.json and genai_config.json are looked for. */
+  modelDir: string;
+  /** model_attributes given by the caller; default: config.json beside the model, else {}. */
+  modelAttributes: Record<string, unknown> | undefined;
+}
+
+export async function writeManifests(dir: string, cuts: SplitCut[], target: SplitTarget, sources: ManifestSources): Promise<void> {
+  const names = cuts.map((cut) => SPLIT_NAME(cut.index));
+  const attributes = sources.modelAttributes ?? (await readJsonBeside(sources.modelDir, 'config.json')) ?? {};
+  const stages = cuts.map((cut) => ({ name: SPLIT_NAME(cut.index), inputs: cut.inputs, outputs: cut.outputs }));
+  const genai = pipelineGenaiConfig(stages, await readJsonBeside(sources.modelDir, 'genai_config.json'));
+  const plan = target.kind === 'plan' ? target.plan : { method: 'assignment', nodes: target.nodes };
+  await writeJson(path.join(dir, 'model_config.json'), compositeModelConfig(names, attributes));
+  await writeJson(path.join(dir, 'genai_config.json'), genai);
+  await writeJson(path.join(dir, 'split_plan.json'), plan);
+}
+
+async function readJsonBeside(dir: string, name: string): Promise<Record<string, unknown> | undefined> {
+  const file = path.join(dir, name);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ParseError(file, `not valid JSON (${(error as Error).message})`);
+  }
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+}
