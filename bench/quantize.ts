@@ -1,7 +1,8 @@
 /**
  * Quantization throughput: a synthetic model holding QUANTIZE_BENCH_MB (default 512) MB of fp32 MatMul weights in
  * external data is read, quantized (int4 and int8, symmetric, block 32) and written, with 1 worker thread and
- * with the machine's parallelism. Prints weights per second for each run.
+ * with the machine's parallelism (or the counts in QUANTIZE_BENCH_THREADS, e.g. "1,4,8,16"). Prints weights per
+ * second for each run.
  *   node bin/run-ts.js bench/quantize.ts [megabytes]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -94,8 +95,9 @@ try {
   await writeModel(source, syntheticModel());
   console.log(`${matrices} matrices of ${K}×${N} fp32 (${((matrices * MATRIX_BYTES) / 2 ** 20).toFixed(0)} MiB) generated in ${((performance.now() - generated) / 1000).toFixed(1)} s; ${os.availableParallelism()} CPUs`);
   const parallel = Math.min(os.availableParallelism(), MAX_QUANTIZE_THREADS);
+  const threadCounts = process.env.QUANTIZE_BENCH_THREADS?.split(',').map(Number) ?? [...new Set([1, parallel])];
   for (const bits of [4, 8] as const) {
-    for (const threads of [...new Set([1, parallel])]) await run(source, dir, bits, threads);
+    for (const threads of threadCounts) await run(source, dir, bits, threads);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

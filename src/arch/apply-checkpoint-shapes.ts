@@ -32,7 +32,8 @@ function checkpointWeight(expected: WeightSpec, checkpoint: CheckpointShapes): W
     throw new OliveError(`checkpoint ${checkpoint.source} has no tensor '${expected.name}' (config.json implies [${expected.shape}])`);
   }
   if (shape.length !== expected.shape.length || shape.some((dim, axis) => dim !== expected.shape[axis])) {
-    throw new OliveError(`tensor '${expected.name}' is [${shape}] in checkpoint ${checkpoint.source} but config.json implies [${expected.shape}]`);
+    const found = `tensor '${expected.name}' is [${shape}] in checkpoint ${checkpoint.source}`;
+    throw new OliveError(`${found} but config.json implies [${expected.shape}]`);
   }
   return { name: expected.name, shape: [...shape] };
 }

@@ -8,7 +8,10 @@ import { lmHeadModule } from './lm-head-module.ts';
 import type { ModuleSpec } from './types.ts';
 
 export function phi3Modules(dims: ModelDims): ModuleSpec[] {
-  const modules = [embeddingModule('model.embed_tokens', dims.vocab, dims.hidden), parameterlessModule('model.embed_dropout', 'dropout', null)];
+  const modules = [
+    embeddingModule('model.embed_tokens', dims.vocab, dims.hidden),
+    parameterlessModule('model.embed_dropout', 'dropout', null),
+  ];
   for (let layer = 0; layer < dims.layers; layer++) modules.push(...phi3Layer(dims, layer));
   modules.push(normModule('model.norm', null, dims.hidden), lmHeadModule(dims));
   return modules;

@@ -5,7 +5,7 @@
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
 import { readSource, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
-import { convertFloats, decodeFloats, encodeFloats, FLOAT_FORMAT_BYTES, type FloatFormat } from './convert-float.ts';
+import { convertFloats, FLOAT_FORMAT_BYTES, type FloatFormat } from './convert-float.ts';
 
 function fileRange(tensor: CheckpointTensor): TensorSource & { kind: 'file' } {
   return { kind: 'file', path: tensor.file, offset: tensor.offset, length: tensor.length };
@@ -20,20 +20,35 @@ async function* convertedChunks(tensor: CheckpointTensor, to: FloatFormat): Asyn
   for await (const chunk of streamSource(fileRange(tensor))) yield convertFloats(chunk, from, to);
 }
 
-/** Transpose a row-major [rows, cols] matrix into [cols, rows]. */
-export function transposeMatrix(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) {
-    const rowStart = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = values[rowStart + c];
+/** Square tiles this wide keep both the rows read and the rows written in cache during a transpose. */
+const TRANSPOSE_TILE = 64;
+
+type Elements = Uint16Array | Uint32Array | Float32Array;
+
+/** Transpose a row-major [rows, cols] matrix into [cols, rows], tile by tile. */
+export function transposeMatrix<T extends Elements>(values: T, rows: number, cols: number): T {
+  const out = new (values.constructor as new (length: number) => T)(values.length);
+  for (let r0 = 0; r0 < rows; r0 += TRANSPOSE_TILE) {
+    const r1 = Math.min(rows, r0 + TRANSPOSE_TILE);
+    for (let c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
+      const c1 = Math.min(cols, c0 + TRANSPOSE_TILE);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) out[c * rows + r] = values[r * cols + c];
+      }
+    }
   }
   return out;
 }
 
+/** Convert first (element-wise, any width), then transpose the target's elements as plain bit patterns. */
 async function transposed(tensor: CheckpointTensor, to: FloatFormat): Promise<Uint8Array> {
   const [rows, cols] = tensor.shape;
-  const values = decodeFloats(await readSource(fileRange(tensor)), tensor.dtype as FloatFormat);
-  return encodeFloats(transposeMatrix(values, rows, cols), to);
+  const converted = convertFloats(await readSource(fileRange(tensor)), tensor.dtype as FloatFormat, to);
+  const aligned = converted.byteOffset % FLOAT_FORMAT_BYTES[to] === 0 ? converted : converted.slice();
+  const count = rows * cols;
+  const elements = FLOAT_FORMAT_BYTES[to] === 4 ? new Uint32Array(aligned.buffer, aligned.byteOffset, count) : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
+  const out = transposeMatrix(elements, rows, cols);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 /** The tensor's bytes in `to` format, transposed ([out, in] → [in, out]) when asked. */

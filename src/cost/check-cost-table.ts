@@ -23,10 +23,12 @@ export function checkCostTableMatchesModel(rows: readonly CostRow[], modules: re
   modules.forEach((module, index) => {
     const row = rows[index];
     if (row.module !== module.name) {
-      throw new OliveError(`${tableName} is not in the model's module order: row ${index + 1} is '${row.module}', expected '${module.name}'`);
+      const found = `row ${index + 1} is '${row.module}'`;
+      throw new OliveError(`${tableName} is not in the model's module order: ${found}, expected '${module.name}'`);
     }
     if (row.numParams !== module.params) {
-      throw new OliveError(`${tableName} does not match the model: '${row.module}' has num_params ${row.numParams}, the model has ${module.params}`);
+      const found = `'${row.module}' has num_params ${row.numParams}`;
+      throw new OliveError(`${tableName} does not match the model: ${found}, the model has ${module.params}`);
     }
   });
 }

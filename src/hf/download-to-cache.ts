@@ -50,12 +50,18 @@ async function downloadBlob(request: CacheFileRequest, info: FileDownloadInfoOut
   if (resumeFrom < info.size) await appendRemoteBytes(request, info, incomplete, resumeFrom);
   const { size } = await stat(incomplete);
   if (size !== info.size) {
-    throw new OliveError(`download of '${request.file}' from '${request.repo}' stopped at ${size} of ${info.size} bytes: run again to resume`);
+    const where = `download of '${request.file}' from '${request.repo}'`;
+    throw new OliveError(`${where} stopped at ${size} of ${info.size} bytes: run again to resume`);
   }
   await rename(incomplete, blob);
 }
 
-async function appendRemoteBytes(request: CacheFileRequest, info: FileDownloadInfoOutput, incomplete: string, resumeFrom: number): Promise<void> {
+async function appendRemoteBytes(
+  request: CacheFileRequest,
+  info: FileDownloadInfoOutput,
+  incomplete: string,
+  resumeFrom: number,
+): Promise<void> {
   const { client, repo, commit, file, onProgress } = request;
   const remote = await downloadFile({ ...client, repo, path: file, revision: commit, downloadInfo: info });
   if (!remote) throw new OliveError(`'${repo}' has no file '${file}' at ${commit}`);

@@ -10,6 +10,14 @@ export interface HubClient {
   fetch: typeof fetch;
 }
 
+/** The hub could not be reached at all (no HTTP answer): a cached snapshot may stand in, as Python does. */
+export class HubUnreachableError extends OliveError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HubUnreachableError';
+  }
+}
+
 export function hubClient(settings: HubSettings, baseFetch: typeof fetch = fetch): HubClient {
   return { hubUrl: settings.endpoint, accessToken: settings.token, fetch: retryingFetch(baseFetch) };
 }
@@ -27,7 +35,7 @@ export function hubFailure(error: unknown, repo: string, what: string, settings:
   if (error instanceof Error && error.name === 'SafetensorParseError') {
     return new OliveError(`${what} of '${repo}' are malformed: ${message}`, { cause: error });
   }
-  return new OliveError(
+  return new HubUnreachableError(
     `${what} of '${repo}' from ${settings.endpoint} failed (${message}); set HF_HUB_OFFLINE=1 to use only the cache`,
     { cause: error },
   );

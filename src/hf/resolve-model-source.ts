@@ -11,7 +11,7 @@ import { readConfig } from './config.ts';
 import { downloadToCache } from './download-to-cache.ts';
 import { fetchHubTensorShapes } from './fetch-hub-tensor-shapes.ts';
 import { cachedCommit, repoCacheDir, snapshotDir, writeRef } from './hub-cache.ts';
-import { hubClient, hubFailure, type HubClient } from './hub-client.ts';
+import { hubClient, hubFailure, HubUnreachableError, type HubClient } from './hub-client.ts';
 import { snapshotFiles, weightsEntryFile } from './hub-files.ts';
 import { hubSettings, type HubSettings } from './hub-settings.ts';
 import { localCheckpointShapes } from './local-checkpoint-shapes.ts';
@@ -20,19 +20,35 @@ import type { ModelSource, ResolveModelOptions } from './model-source.ts';
 
 export const DEFAULT_REVISION = 'main';
 const CONFIG_FILE = 'config.json';
+const NO_SAFETENSORS = 'no model.safetensors or model.safetensors.index.json: only safetensors checkpoints can be converted';
 
 export async function resolveModelSource(idOrPath: string, options: ResolveModelOptions): Promise<ModelSource> {
   const argument = parseModelArgument(idOrPath);
   if (argument.kind === 'local') return localModelSource(argument.dir, options);
   const settings = hubSettings(options.env);
-  return settings.offline ? cachedHubSource(argument.repo, settings, options) : fetchedHubSource(argument.repo, settings, options);
+  if (settings.offline) return cachedHubSource(argument.repo, settings, options);
+  try {
+    return await fetchedHubSource(argument.repo, settings, options);
+  } catch (error) {
+    // like Python: with the hub out of reach, a snapshot already in the cache is used instead
+    if (error instanceof HubUnreachableError && (await isCached(argument.repo, settings, options))) {
+      return cachedHubSource(argument.repo, settings, options);
+    }
+    throw error;
+  }
+}
+
+async function isCached(repo: string, settings: HubSettings, options: ResolveModelOptions): Promise<boolean> {
+  const repoDir = repoCacheDir(settings.cacheDir, repo);
+  const commit = await cachedCommit(repoDir, options.revision ?? DEFAULT_REVISION);
+  return commit !== null && existsSync(path.join(snapshotDir(repoDir, commit), CONFIG_FILE));
 }
 
 async function localModelSource(dir: string, options: ResolveModelOptions): Promise<ModelSource> {
   const config = await readConfig(dir);
   const checkpoint = await localCheckpointShapes(dir, dir);
   if (options.weights === 'full' && checkpoint === null) {
-    throw new OliveError(`${dir} has no model.safetensors or model.safetensors.index.json: only safetensors checkpoints can be converted`);
+    throw new OliveError(`${dir} has ${NO_SAFETENSORS}`);
   }
   return { kind: 'local', id: dir, dir, config, checkpoint };
 }
@@ -53,43 +69,51 @@ async function cachedHubSource(repo: string, settings: HubSettings, options: Res
   return { kind: 'hub', id: repo, dir, commit, config: await readConfig(dir), checkpoint };
 }
 
+/** One hub repository being read: who to ask, and where its cache lives. */
+interface HubRepoContext {
+  client: HubClient;
+  settings: HubSettings;
+  repo: string;
+  repoDir: string;
+}
+
 async function fetchedHubSource(repo: string, settings: HubSettings, options: ResolveModelOptions): Promise<ModelSource> {
-  const client = hubClient(settings, options.fetch);
+  const context = { client: hubClient(settings, options.fetch), settings, repo, repoDir: repoCacheDir(settings.cacheDir, repo) };
   const revision = options.revision ?? DEFAULT_REVISION;
-  const repoDir = repoCacheDir(settings.cacheDir, repo);
-  const { commit, files } = await repoFiles(client, repo, revision, settings);
-  await writeRef(repoDir, revision, commit);
+  const { commit, files } = await repoFiles(context, revision);
+  await writeRef(context.repoDir, revision, commit);
   if (!files.includes(CONFIG_FILE)) throw new OliveError(`'${repo}' on ${settings.endpoint} has no ${CONFIG_FILE}`);
   const weightsFile = weightsEntryFile(files);
   if (options.weights === 'full' && weightsFile === null) {
-    throw new OliveError(`'${repo}' has no model.safetensors or model.safetensors.index.json: only safetensors checkpoints can be converted`);
+    throw new OliveError(`'${repo}' has ${NO_SAFETENSORS}`);
   }
   const wanted = options.weights === 'full' ? snapshotFiles(files) : [CONFIG_FILE];
   for (const file of wanted) {
-    await downloadToCache({ client, repo, repoDir, commit, file, onProgress: options.onProgress }).catch((error: unknown) => {
+    await downloadToCache({ ...context, commit, file, onProgress: options.onProgress }).catch((error: unknown) => {
       throw hubFailure(error, repo, `download of ${file}`, settings);
     });
   }
-  const dir = snapshotDir(repoDir, commit);
+  const dir = snapshotDir(context.repoDir, commit);
   const config = await readConfig(dir);
-  const checkpoint = options.weights === 'full' ? await localCheckpointShapes(dir, repo) : await hubCheckpoint(client, repo, commit, weightsFile, settings);
+  const checkpoint =
+    options.weights === 'full' ? await localCheckpointShapes(dir, repo) : await hubCheckpoint(context, commit, weightsFile);
   return { kind: 'hub', id: repo, dir, commit, config, checkpoint };
 }
 
-async function repoFiles(client: HubClient, repo: string, revision: string, settings: HubSettings): Promise<{ commit: string; files: string[] }> {
+async function repoFiles(context: HubRepoContext, revision: string): Promise<{ commit: string; files: string[] }> {
   try {
-    const info = await modelInfo({ ...client, name: repo, revision, additionalFields: ['sha', 'filePaths'] });
+    const info = await modelInfo({ ...context.client, name: context.repo, revision, additionalFields: ['sha', 'filePaths'] });
     return { commit: info.sha, files: info.filePaths };
   } catch (error) {
-    throw hubFailure(error, repo, `file list (${revision})`, settings);
+    throw hubFailure(error, context.repo, `file list (${revision})`, context.settings);
   }
 }
 
-async function hubCheckpoint(client: HubClient, repo: string, commit: string, weightsFile: string | null, settings: HubSettings): Promise<CheckpointShapes | null> {
+async function hubCheckpoint(context: HubRepoContext, commit: string, weightsFile: string | null): Promise<CheckpointShapes | null> {
   if (weightsFile === null) return null;
   try {
-    return { source: repo, tensors: await fetchHubTensorShapes(client, repo, commit, weightsFile) };
+    return { source: context.repo, tensors: await fetchHubTensorShapes(context.client, context.repo, commit, weightsFile) };
   } catch (error) {
-    throw hubFailure(error, repo, `safetensors headers`, settings);
+    throw hubFailure(error, context.repo, 'safetensors headers', context.settings);
   }
 }

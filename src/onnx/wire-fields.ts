@@ -15,7 +15,7 @@ export const OnnxField = { MODEL_GRAPH: 7, GRAPH_INITIALIZER: 5, TENSOR_RAW_DATA
 export function lengthDelimitedHeader(fieldNumber: number, length: number): Uint8Array {
   return protobuf.Writer.create()
     .uint32((fieldNumber << 3) | WireType.LENGTH_DELIMITED)
-    .uint32(length)
+    .uint64(length) // uint32 would wrap past 4 GiB
     .finish();
 }
 

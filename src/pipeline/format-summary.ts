@@ -20,7 +20,8 @@ export function formatAutoOptSummary(result: AutoOptResult): string {
 function headline(result: AutoOptResult): string {
   const what = `${result.model.source} → ${result.precision} for ${result.provider}`;
   if (result.dry_run) return `Dry run: ${what}. No model written.`;
-  const splits = result.splits.length > 0 ? `${result.splits.length} splits` : 'one model';
+  const count = result.splits.length;
+  const splits = count === 0 ? 'one model' : count === 1 ? '1 split' : `${count} splits`;
   return `Wrote ${splits} to ${result.output_path} (${what}).`;
 }
 

@@ -7,15 +7,15 @@ import { describeModules } from '../arch/describe-modules.ts';
 import { checkCostTableMatchesModel } from '../cost/check-cost-table.ts';
 import { costTable } from '../cost/cost-table.ts';
 import { parseCostCsv } from '../cost/parse-cost-csv.ts';
-import type { CostRow, WeightPrecision } from '../cost/types.ts';
+import type { CostRow } from '../cost/types.ts';
 import { OliveError } from '../errors.ts';
-import type { CheckpointShapes } from '../arch/types.ts';
+import type { CheckpointShapes, ModuleSpec } from '../arch/types.ts';
 import type { HfConfig } from '../hf/config.ts';
 import { planEqualSplits } from '../plan/plan-equal-splits.ts';
 import { planMemorySplits } from '../plan/plan-memory-splits.ts';
 import { runtimeModelFromConfig, type IoPrecision } from '../plan/runtime-model-from-config.ts';
 import type { SplitPlan } from '../plan/types.ts';
-import type { AutoOptOptions, Precision } from './options.ts';
+import type { AutoOptOptions } from './options.ts';
 
 export interface PlanInputs {
   config: HfConfig;
@@ -26,7 +26,7 @@ export async function makePlan(options: AutoOptOptions, inputs: PlanInputs): Pro
   const { split } = options;
   if (split.method === 'none') return undefined;
   const runtime = runtimeModelFromConfig(inputs.config, ioPrecision(options), options.contextLength);
-  const computedRows = () => costTable(describeModules(inputs.config, inputs.checkpoint ?? undefined), weightPrecision(options.precision));
+  const computedRows = () => writtenCostRows(describeModules(inputs.config, inputs.checkpoint ?? undefined), options);
   if (split.method === 'num-splits') {
     return planEqualSplits(inputs.config.num_hidden_layers, split.numSplits, { rows: computedRows(), model: runtime });
   }
@@ -48,9 +48,16 @@ async function readCostModel(file: string, inputs: PlanInputs): Promise<CostRow[
   return rows;
 }
 
-/** Bytes per weight in the written model: int4/int8 quantize only MatMul weights, the cost table's usual view. */
-export function weightPrecision(precision: Precision): WeightPrecision {
-  return precision;
+/**
+ * The cost of each module as auto-opt will write it. int4/int8 quantize only the Linear (MatMul) weights: the
+ * embedding and norms keep the float type, so a table computed at the quantized width for every row (as a
+ * generate-cost-model table is) would undercount them.
+ */
+export function writtenCostRows(modules: ModuleSpec[], options: Pick<AutoOptOptions, 'precision' | 'provider'>): CostRow[] {
+  const quantized = costTable(modules, options.precision);
+  if (options.precision === 'fp32' || options.precision === 'fp16') return quantized;
+  const float = costTable(modules, ioPrecision(options));
+  return modules.map((module, i) => (module.kind === 'linear' ? quantized[i] : float[i]));
 }
 
 /** The I/O (and KV cache) float type the built model uses (REFERENCE §5). */

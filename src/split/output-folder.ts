@@ -18,6 +18,15 @@ export async function requireReplaceable(outDir: string, force: boolean): Promis
   if (!force) throw new OliveError(`output folder '${outDir}' already exists: pass force (--force) to replace it`);
 }
 
+/** Replacing a folder that holds the input model would delete the model being split. */
+export function requireOutsideInput(outDir: string, modelPath: string): void {
+  const out = path.resolve(outDir);
+  const modelDir = path.dirname(path.resolve(modelPath));
+  if (modelDir === out || modelDir.startsWith(out + path.sep)) {
+    throw new OliveError(`output folder '${outDir}' holds the input model '${modelPath}': choose another output folder`);
+  }
+}
+
 /** A fresh staging folder in the output's parent (same file system, so the final rename is atomic). */
 export async function createStaging(outDir: string): Promise<string> {
   const parent = path.dirname(path.resolve(outDir));

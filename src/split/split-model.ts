@@ -20,7 +20,7 @@ import { copySideFiles } from './copy-side-files.ts';
 import { cutGraph } from './cut-graph.ts';
 import { indexGraph, type GraphIndex } from './graph-index.ts';
 import { describeValues } from './infer-value-types.ts';
-import { createStaging, publishStaging, requireReplaceable } from './output-folder.ts';
+import { createStaging, publishStaging, requireOutsideInput, requireReplaceable } from './output-folder.ts';
 import { duplicatedBytes, sharedInitializers } from './shared-initializers.ts';
 import { SplitValidationError } from './split-validation-error.ts';
 import { tensorBytes } from './tensor-bytes.ts';
@@ -62,6 +62,7 @@ interface CutModel {
 export async function splitModel(options: SplitModelOptions): Promise<SplitResult> {
   const progress = options.onProgress ?? (() => {});
   const target = splitTarget(options);
+  requireOutsideInput(options.outDir, options.modelPath);
   await requireReplaceable(options.outDir, options.force ?? false);
   const loaded = await readModel(options.modelPath);
   const cut = await cutModel(loaded, target, progress);

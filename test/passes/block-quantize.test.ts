@@ -86,4 +86,33 @@ describe('symmetric round-to-nearest (REFERENCE §6)', () => {
     expect(q.scales[0]).not.toBe(Math.fround(-0.1 / 8));
     expect(Math.abs(q.scales[0] - -0.1 / 8)).toBeLessThan(1e-5);
   });
+
+  it('gives an all-zero block scale 0 and the zero point as every code', () => {
+    const q = blockQuantize({ values: new Float32Array(16), rows: 1, k: 16 }, { bits: 4, blockSize: 16, symmetric: true, scaleType: 'float32' });
+    expect(Math.abs(q.scales[0])).toBe(0); // −0, as ORT's −m/8 gives for m = 0
+    expect(Array.from(q.packed)).toEqual(new Array(8).fill(0x88));
+  });
+
+  it('keeps codes in range for subnormal weights, whose reciprocal scale overflows', () => {
+    const values = Float32Array.from({ length: 16 }, (_, i) => (i % 2 ? 1 : -1) * 1e-45 * (i + 1));
+    const q = blockQuantize({ values, rows: 1, k: 16 }, { bits: 4, blockSize: 16, symmetric: true, scaleType: 'float32' });
+    for (const byte of q.packed) {
+      expect(byte & 0xf).toBeLessThanOrEqual(15);
+      expect(byte >> 4).toBeLessThanOrEqual(15);
+    }
+  });
+
+  it('reads a [K, N] matrix through strides exactly as its transpose', () => {
+    const k = 40;
+    const n = 3;
+    const kn = randomFloats(k * n, 5);
+    const nk = new Float32Array(k * n);
+    for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) nk[j * k + i] = kn[i * n + j];
+    const settings: BlockQuantizeSettings = { bits: 4, blockSize: 16, symmetric: false, scaleType: 'float32' };
+    const strided = blockQuantize({ values: kn, rows: n, k, rowStride: 1, kStride: n }, settings);
+    const direct = blockQuantize({ values: nk, rows: n, k }, settings);
+    expect(Array.from(strided.packed)).toEqual(Array.from(direct.packed));
+    expect(Array.from(strided.scales)).toEqual(Array.from(direct.scales));
+    expect(Array.from(strided.zeroPoints!)).toEqual(Array.from(direct.zeroPoints!));
+  });
 });

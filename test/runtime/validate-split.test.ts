@@ -6,6 +6,8 @@ import { writeModel } from '../../src/onnx/write-model.ts';
 import { formatValidationReport } from '../../src/runtime/format-validation-report.ts';
 import { validateSplit } from '../../src/runtime/validate-split.ts';
 import { splitModel } from '../../src/split/split-model.ts';
+import { SplitValidationError } from '../../src/split/split-validation-error.ts';
+import type { SplitResult } from '../../src/split/types.ts';
 import { handPlan } from '../split/helpers/hand-plan.ts';
 import { useTempDirs } from '../split/helpers/temp-dirs.ts';
 import { SMALL_DECODER, writeTorchExportDecoder } from '../split/helpers/torch-export-decoder.ts';
@@ -50,6 +52,8 @@ describe('validateSplit', () => {
     expect(failing).toContain('logits');
     expect(failing).not.toContain('present.0.key');
     expect(formatValidationReport(report)).toMatch(/FAILED/);
+    const error = new SplitValidationError({ outDir: tampered } as SplitResult, report);
+    expect(error.message).toMatch(new RegExp(`^split written to '${tampered}', but validation failed: logits differs from the unsplit model's by up to [\\d.e-]+ at prefill \\(5 tokens\\)`));
   });
 
   it('checks a CUDA-targeted split on CPU when CUDA is missing, and says so', async () => {

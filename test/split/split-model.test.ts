@@ -140,9 +140,14 @@ describe('output folder', () => {
     expect(await readdir(parent)).toEqual([]);
   });
 
+  it('refuses to write over the folder holding the input model, even when forced', async () => {
+    await expect(splitModel({ modelPath, plan, outDir: path.dirname(modelPath), force: true })).rejects.toThrow(/holds the input model/);
+    expect(await readdir(path.dirname(modelPath))).toContain('model.onnx');
+  });
+
   it('rejects both a plan and an assignment, and a missing model', async () => {
     const outDir = path.join(await tempDir(), 'out');
     await expect(splitModel({ modelPath, plan, assignment: {}, outDir })).rejects.toThrow(/either plan or assignment/);
-    await expect(splitModel({ modelPath: path.join(outDir, 'none.onnx'), plan, outDir })).rejects.toThrow(/model file not found/);
+    await expect(splitModel({ modelPath: path.join(path.dirname(outDir), 'none.onnx'), plan, outDir })).rejects.toThrow(/model file not found/);
   });
 });
