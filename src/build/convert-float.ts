@@ -27,32 +27,31 @@ function decodeHalf(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
-/** float32 bit pattern → float16 bit pattern, round to nearest even; overflow → ±Infinity, NaN stays NaN. */
+/** |x| at or above 65536 (as float32 bits) is past every half, whatever the rounding. */
+const HALF_OVERFLOW_BITS = 143 << 23;
+const FLOAT_INFINITY_BITS = 0x7f800000;
+/** Below 2^-14 (float32 exponent 113) a half is subnormal. */
+const HALF_NORMAL_MIN_BITS = 113 << 23;
+/** Adding 0.5 (float32 exponent 126) lines a subnormal half's bits up with the float32 mantissa's low bits. */
+const SUBNORMAL_MAGIC_BITS = 126 << 23;
+const scratch = new Float32Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+
+/**
+ * float32 bit pattern → float16 bit pattern, round to nearest even (integer rounding on the mantissa, carries
+ * move into the exponent as they should; subnormals rounded by the FPU through a float addition).
+ */
 export function floatBitsToHalf(f32: number): number {
   const sign = (f32 >>> 16) & 0x8000;
-  const exponent = (f32 >>> 23) & 0xff;
-  const mantissa = f32 & 0x7fffff;
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  const halfExponent = exponent - 127 + 15;
-  if (halfExponent >= 0x1f) return sign | 0x7c00;
-  if (halfExponent <= 0) {
-    // Subnormal half (or zero): shift the full significand, then round.
-    if (halfExponent < -10) return sign;
-    const significand = mantissa | 0x800000;
-    const shift = 14 - halfExponent;
-    return sign | roundShift(significand, shift);
+  const magnitude = f32 & 0x7fffffff;
+  if (magnitude >= HALF_OVERFLOW_BITS) return sign | (magnitude > FLOAT_INFINITY_BITS ? 0x7e00 : 0x7c00);
+  if (magnitude < HALF_NORMAL_MIN_BITS) {
+    scratchBits[0] = magnitude;
+    scratch[0] += 0.5;
+    return sign | (scratchBits[0] - SUBNORMAL_MAGIC_BITS);
   }
-  // Rounding may carry into the exponent, which is exactly the right result (up to Infinity).
-  return sign | ((halfExponent << 10) + roundShift(mantissa, 13));
-}
-
-/** value >> shift, rounded to nearest with ties to even. */
-function roundShift(value: number, shift: number): number {
-  const kept = value >>> shift;
-  const rest = value - kept * 2 ** shift;
-  const half = 2 ** (shift - 1);
-  if (rest > half || (rest === half && (kept & 1) === 1)) return kept + 1;
-  return kept;
+  const odd = (magnitude >>> 13) & 1;
+  return sign | ((magnitude - (112 << 23) + 0xfff + odd) >>> 13);
 }
 
 /** float32 bit pattern → bfloat16 bit pattern, round to nearest even. */

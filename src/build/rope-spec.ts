@@ -49,13 +49,14 @@ function factorList(value: unknown, field: string, rotaryDim: number): number[] 
 
 function longropeSpec(config: HfConfig, theta: number, scaling: RopeScaling, rotaryDim: number): RopeSpec {
   const original = positiveNumber(
-    scaling.original_max_position_embeddings ?? config.original_max_position_embeddings,
+    config.original_max_position_embeddings ?? scaling.original_max_position_embeddings,
     'original_max_position_embeddings',
   );
   const maxPositions = positiveNumber(config.max_position_embeddings, 'max_position_embeddings');
-  const scale = maxPositions / original;
-  const given = scaling.attention_factor;
-  const attentionFactor = typeof given === 'number' ? given : scale <= 1 ? 1 : Math.sqrt(1 + Math.log(scale) / Math.log(original));
+  // As transformers: the ratio of context lengths when config.json has a top-level original length, else `factor`.
+  const given = typeof scaling.factor === 'number' && config.original_max_position_embeddings === undefined ? scaling.factor : undefined;
+  const scale = given ?? maxPositions / original;
+  const attentionFactor = typeof scaling.attention_factor === 'number' ? scaling.attention_factor : scale <= 1 ? 1 : Math.sqrt(1 + Math.log(scale) / Math.log(original));
   return {
     kind: 'longrope',
     theta,
@@ -66,9 +67,23 @@ function longropeSpec(config: HfConfig, theta: number, scaling: RopeScaling, rot
   };
 }
 
+/**
+ * transformers 5 writes rope settings as `rope_parameters` (rope_theta inside it); older configs use
+ * `rope_scaling` and a top-level rope_theta. Either way the same fields.
+ */
+function ropeParameters(config: HfConfig): RopeScaling | undefined {
+  const parameters = (config.rope_parameters ?? config.rope_scaling) as RopeScaling | null | undefined;
+  return parameters ?? undefined;
+}
+
 export function ropeSpec(config: HfConfig, rotaryDim: number): RopeSpec {
-  const theta = config.rope_theta === undefined ? DEFAULT_ROPE_THETA : positiveNumber(config.rope_theta, 'rope_theta');
-  const scaling = config.rope_scaling;
+  const scaling = ropeParameters(config);
+  const givenTheta = scaling?.rope_theta ?? config.rope_theta;
+  const theta = givenTheta === undefined ? DEFAULT_ROPE_THETA : positiveNumber(givenTheta, 'rope_theta');
+  const partial = scaling?.partial_rotary_factor;
+  if (partial !== undefined && partial !== 1) {
+    throw new OliveError(`config.json: rope partial_rotary_factor = ${JSON.stringify(partial)} is not supported (only full rotary embeddings are implemented); building it would give a wrong model`);
+  }
   if (!scaling) return { kind: 'default', theta };
   const type = scaling.rope_type ?? scaling.type ?? 'default';
   if (type === 'default') return { kind: 'default', theta };

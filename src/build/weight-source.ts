@@ -20,8 +20,8 @@ async function* convertedChunks(tensor: CheckpointTensor, to: FloatFormat): Asyn
   for await (const chunk of streamSource(fileRange(tensor))) yield convertFloats(chunk, from, to);
 }
 
-/** Square tiles this wide keep both the rows read and the rows written in cache during a transpose. */
-const TRANSPOSE_TILE = 64;
+/** Square tiles this wide keep both the rows read and the rows written in cache (fastest measured: 16 < 32, 64). */
+const TRANSPOSE_TILE = 16;
 
 type Elements = Uint16Array | Uint32Array | Float32Array;
 
@@ -33,7 +33,9 @@ export function transposeMatrix<T extends Elements>(values: T, rows: number, col
     for (let c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
       const c1 = Math.min(cols, c0 + TRANSPOSE_TILE);
       for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) out[c * rows + r] = values[r * cols + c];
+        let from = r * cols + c0;
+        let to = c0 * rows + r;
+        for (let c = c0; c < c1; c++, from++, to += rows) out[to] = values[from];
       }
     }
   }

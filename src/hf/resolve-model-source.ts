@@ -26,22 +26,26 @@ export async function resolveModelSource(idOrPath: string, options: ResolveModel
   const argument = parseModelArgument(idOrPath);
   if (argument.kind === 'local') return localModelSource(argument.dir, options);
   const settings = hubSettings(options.env);
-  if (settings.offline) return cachedHubSource(argument.repo, settings, options);
+  if (settings.offline) return cachedHubSource(argument.repo, settings, options, 'HF_HUB_OFFLINE is set');
   try {
     return await fetchedHubSource(argument.repo, settings, options);
   } catch (error) {
     // like Python: with the hub out of reach, a snapshot already in the cache is used instead
-    if (error instanceof HubUnreachableError && (await isCached(argument.repo, settings, options))) {
-      return cachedHubSource(argument.repo, settings, options);
+    const revision = options.revision ?? DEFAULT_REVISION;
+    if (error instanceof HubUnreachableError && (await cachedSnapshot(argument.repo, settings, revision))) {
+      return cachedHubSource(argument.repo, settings, options, `${settings.endpoint} is unreachable`);
     }
     throw error;
   }
 }
 
-async function isCached(repo: string, settings: HubSettings, options: ResolveModelOptions): Promise<boolean> {
+/** The cached snapshot of a revision, when the cache has its config.json. */
+async function cachedSnapshot(repo: string, settings: HubSettings, revision: string): Promise<{ commit: string; dir: string } | null> {
   const repoDir = repoCacheDir(settings.cacheDir, repo);
-  const commit = await cachedCommit(repoDir, options.revision ?? DEFAULT_REVISION);
-  return commit !== null && existsSync(path.join(snapshotDir(repoDir, commit), CONFIG_FILE));
+  const commit = await cachedCommit(repoDir, revision);
+  if (commit === null) return null;
+  const dir = snapshotDir(repoDir, commit);
+  return existsSync(path.join(dir, CONFIG_FILE)) ? { commit, dir } : null;
 }
 
 async function localModelSource(dir: string, options: ResolveModelOptions): Promise<ModelSource> {
@@ -53,18 +57,18 @@ async function localModelSource(dir: string, options: ResolveModelOptions): Prom
   return { kind: 'local', id: dir, dir, config, checkpoint };
 }
 
-async function cachedHubSource(repo: string, settings: HubSettings, options: ResolveModelOptions): Promise<ModelSource> {
+/** The model from the cache alone; `why` says in errors why the hub was not asked. */
+async function cachedHubSource(repo: string, settings: HubSettings, options: ResolveModelOptions, why: string): Promise<ModelSource> {
   const revision = options.revision ?? DEFAULT_REVISION;
-  const repoDir = repoCacheDir(settings.cacheDir, repo);
-  const commit = await cachedCommit(repoDir, revision);
-  const dir = commit === null ? null : snapshotDir(repoDir, commit);
-  if (commit === null || dir === null || !existsSync(path.join(dir, CONFIG_FILE))) {
-    throw new OliveError(`HF_HUB_OFFLINE is set and '${repo}' (${revision}) is not in the hub cache ${settings.cacheDir}`);
+  const snapshot = await cachedSnapshot(repo, settings, revision);
+  if (snapshot === null) {
+    throw new OliveError(`${why} and '${repo}' (${revision}) is not in the hub cache ${settings.cacheDir}`);
   }
+  const { commit, dir } = snapshot;
   // a cost table can do with config.json alone; a conversion needs every shard
   const checkpoint = await localCheckpointShapes(dir, repo, options.weights === 'headers');
   if (options.weights === 'full' && checkpoint === null) {
-    throw new OliveError(`HF_HUB_OFFLINE is set and the hub cache has no safetensors weights for '${repo}' in ${dir}`);
+    throw new OliveError(`${why} and the hub cache has no safetensors weights for '${repo}' in ${dir}`);
   }
   return { kind: 'hub', id: repo, dir, commit, config: await readConfig(dir), checkpoint };
 }

@@ -13,6 +13,8 @@ import { READ_CHUNK_BYTES } from './tensor-source.ts';
 export const SCAN_WINDOW_BYTES = 64 * 1024;
 
 export class FileWindow {
+  /** Bytes fetched from the file so far: what a scan really read. */
+  bytesRead = 0;
   private windowStart = 0;
   private window: Uint8Array = new Uint8Array(0);
 
@@ -54,6 +56,7 @@ export class FileWindow {
       const { bytesRead } = await this.handle.read(out, done, want, offset + done);
       if (bytesRead === 0) throw new ParseError(this.path, `ended early at byte ${offset + done}`);
       done += bytesRead;
+      this.bytesRead += bytesRead;
     }
     return out;
   }

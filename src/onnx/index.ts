@@ -33,5 +33,8 @@ export {
 export { resolveExternalData, externalDataInfo, isExternal, type ExternalDataInfo } from './external-data.ts';
 export { allGraphs, allInitializers, allTensors, modelGraphs } from './walk.ts';
 export { mapModelTensors, type TensorMapper, type TensorRole } from './map-tensors.ts';
-export { scanModel } from './scan-model.ts';
+export { scanModel, scanModelWindow } from './scan-model.ts';
+export { FileWindow, SCAN_WINDOW_BYTES } from './file-window.ts';
+export { wireFields, lengthDelimitedHeader, WireType, OnnxField, type WireField } from './wire-fields.ts';
+export { writeBytesAt, writeSourceAt } from './write-at.ts';
 export { planStreamedModel, writeStreamedModel, type StreamedModel } from './write-streamed-model.ts';

@@ -15,13 +15,14 @@ import type { GraphProto, ModelProto, TensorProto } from './types.ts';
 export async function scanModel(file: string): Promise<ModelProto> {
   const window = await FileWindow.open(file);
   try {
-    return await scanModelMessage(window);
+    return await scanModelWindow(window);
   } finally {
     await window.close();
   }
 }
 
-async function scanModelMessage(file: FileWindow): Promise<ModelProto> {
+/** As scanModel, through a window the caller opened (and closes): its bytesRead tells what the scan cost. */
+export async function scanModelWindow(file: FileWindow): Promise<ModelProto> {
   const rest = new FieldSpans();
   // A singular message field that occurs more than once is merged, as protobuf decoders do.
   const graphParts: WireField[] = [];

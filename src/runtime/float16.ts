@@ -1,34 +1,41 @@
 /** IEEE half-precision conversions: ORT gives and takes float16 tensors as raw Uint16 bits. */
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+/** Largest finite half is 65504; from halfway to the next step (65520) on, values round to infinity. */
+const HALF_OVERFLOW = 65520;
+const SMALLEST_NORMAL = 2 ** -14;
+const SUBNORMAL_STEP = 2 ** -24;
+const MANTISSA_STEPS = 1024;
+const EXPONENT_BIAS = 15;
 
 export function float16BitsToNumber(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0) return sign * fraction * SUBNORMAL_STEP;
   if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  return sign * (1 + fraction / MANTISSA_STEPS) * 2 ** (exponent - EXPONENT_BIAS);
 }
 
-/** Round-to-nearest-even conversion of a float32 value to half-precision bits. */
+/** The nearest half-precision value's bits (ties to even), as a float16 cast does. */
 export function float32ToFloat16Bits(value: number): number {
-  f32[0] = value;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exponent = ((x >>> 23) & 0xff) - 127 + 15;
-  const mantissa = x & 0x7fffff;
-  if (exponent >= 0x1f) return sign | 0x7c00 | (((x >>> 23) & 0xff) === 0xff && mantissa ? 0x200 : 0);
-  if (exponent <= 0) {
-    if (exponent < -10) return sign;
-    const full = mantissa | 0x800000;
-    const shift = 14 - exponent;
-    const rounded = (full >> shift) + (((full >> (shift - 1)) & 1) & (((full & ((1 << (shift - 1)) - 1)) !== 0 ? 1 : 0) | ((full >> shift) & 1)));
-    return sign | rounded;
-  }
-  const half = (exponent << 10) | (mantissa >> 13);
-  const remainder = mantissa & 0x1fff;
-  const roundUp = remainder > 0x1000 || (remainder === 0x1000 && (half & 1) === 1);
-  return sign | (half + (roundUp ? 1 : 0));
+  if (Number.isNaN(value)) return 0x7e00;
+  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
+  const magnitude = Math.abs(value);
+  if (magnitude >= HALF_OVERFLOW) return sign | 0x7c00;
+  // a subnormal that rounds up to 0x400 is exactly the smallest normal: the bits carry over correctly
+  if (magnitude < SMALLEST_NORMAL) return sign | roundHalfEven(magnitude / SUBNORMAL_STEP);
+  let exponent = Math.floor(Math.log2(magnitude));
+  if (magnitude / 2 ** exponent >= 2) exponent += 1;
+  if (magnitude / 2 ** exponent < 1) exponent -= 1;
+  const mantissa = roundHalfEven((magnitude / 2 ** exponent - 1) * MANTISSA_STEPS);
+  // a mantissa rounded up to 1024 carries into the exponent, which the addition below does by itself
+  return sign | (((exponent + EXPONENT_BIAS) << 10) + mantissa);
+}
+
+function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor;
+  if (fraction > 0.5) return floor + 1;
+  if (fraction < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
 }

@@ -7,16 +7,20 @@ import type { SplitPlan } from '../plan/types.ts';
 export const MODEL_CONFIG_FILE = 'model_config.json';
 export const SPLIT_PLAN_FILE = 'split_plan.json';
 
+interface ModelConfigShape {
+  config?: { model_components?: unknown };
+}
+
 export async function splitFilesOf(splitDir: string): Promise<string[]> {
   const file = path.join(splitDir, MODEL_CONFIG_FILE);
   const text = await readFile(file, 'utf8').catch(() => {
     throw new OliveError(`split folder '${splitDir}' has no ${MODEL_CONFIG_FILE}`);
   });
-  const components = parseJson(file, text)?.config?.model_components;
+  const components = (parseJson(file, text) as ModelConfigShape | null)?.config?.model_components;
   if (!Array.isArray(components) || components.length === 0) throw new ParseError(file, 'config.model_components is not a non-empty list');
-  return components.map((component: { config?: { onnx_file_name?: unknown } }, i: number) => {
+  return components.map((component: { config?: { onnx_file_name?: unknown } } | null, i) => {
     const name = component?.config?.onnx_file_name;
-    if (typeof name !== 'string' || name.includes('/') || name.includes('\\')) {
+    if (typeof name !== 'string' || /[\\/]/.test(name) || name === '..' || name === '.' || name === '') {
       throw new ParseError(file, `model_components[${i}].config.onnx_file_name is not a file name in the folder`);
     }
     return path.join(splitDir, name);
@@ -28,12 +32,11 @@ export async function splitPlanOf(splitDir: string): Promise<SplitPlan | undefin
   const file = path.join(splitDir, SPLIT_PLAN_FILE);
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const parsed = parseJson(file, text);
+  const parsed = parseJson(file, text) as { splits?: unknown } | null;
   return Array.isArray(parsed?.splits) ? (parsed as SplitPlan) : undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function parseJson(file: string, text: string): any {
+function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -24,7 +24,7 @@ import { createStaging, publishStaging, requireOutsideInput, requireReplaceable 
 import { duplicatedBytes, sharedInitializers } from './shared-initializers.ts';
 import { SplitValidationError } from './split-validation-error.ts';
 import { tensorBytes } from './tensor-bytes.ts';
-import { SPLIT_NAME, type SplitCut, type SplitResult, type SplitTarget, type WrittenSplit } from './types.ts';
+import { SPLIT_NAME, type SharedInitializer, type SplitCut, type SplitResult, type SplitTarget, type WrittenSplit } from './types.ts';
 import { writeManifests } from './write-manifests.ts';
 
 export interface SplitModelOptions {
@@ -68,6 +68,7 @@ export async function splitModel(options: SplitModelOptions): Promise<SplitResul
   const cut = await cutModel(loaded, target, progress);
   const splits = await writeOutput(loaded, cut, target, options, progress);
   const shared = sharedInitializers(cut.cuts, loaded.model.graph?.initializer ?? []);
+  if (shared.length > 0) progress(describeShared(shared));
   const result: SplitResult = {
     outDir: options.outDir,
     splits,
@@ -80,6 +81,11 @@ export async function splitModel(options: SplitModelOptions): Promise<SplitResul
   result.validation = await validateOutput(loaded, target, options, progress);
   if (!result.validation.passed) throw new SplitValidationError(result, result.validation);
   return result;
+}
+
+function describeShared(shared: SharedInitializer[]): string {
+  const listed = shared.map((entry) => `${entry.name} (${entry.bytes} bytes in splits ${entry.splits.join(', ')})`).join('; ');
+  return `${shared.length} initializers copied into several splits, ${duplicatedBytes(shared)} bytes duplicated: ${listed}`;
 }
 
 function splitTarget(options: SplitModelOptions): SplitTarget {

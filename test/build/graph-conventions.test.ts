@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder, buildDecoderGraph, MODULE_KEY, type BuildProgress, type BuildResult } from '../../src/build/index.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { int64ToNumber } from '../../src/onnx/proto.ts';
+import { getTensorSource, readSource } from '../../src/onnx/tensor-source.ts';
 import type { ModelProto, NodeProto } from '../../src/onnx/types.ts';
 import { fixtureDir, TINY_CONFIGS } from '../../scripts/make-fixtures.ts';
 import { removeDir, tempDir } from './build-fixture.ts';
@@ -69,7 +70,8 @@ describe('a built llama follows ORT GenAI conventions', () => {
     expect(progress.length).toBeGreaterThan(30);
     const last = progress.at(-1)!;
     expect(last.bytes).toBe(result.weightBytes);
-    expect(last.totalBytes).toBeGreaterThanOrEqual(last.bytes);
+    expect(last.totalBytes).toBe(last.bytes);
+    expect(progress.map((p) => p.tensors)).toEqual(progress.map((_, i) => i + 1));
     expect(path.basename(result.dataPath!)).toBe('model.onnx.data');
   });
 
@@ -117,5 +119,23 @@ describe('the Linear emitter hook (where quantization plugs in)', () => {
     expect(graph.linears[0].weight).toMatchObject({ name: 'model.layers.0.self_attn.q_proj.weight', shape: [64, 64], dtype: 'BF16' });
     expect(graph.linears[0].bias?.name).toBe('model.layers.0.self_attn.q_proj.bias');
     expect(graph.model.graph!.node!.some((n) => n.op_type === 'MatMul')).toBe(false);
+  });
+});
+
+describe('transformers 5 configs', () => {
+  it.each(['llama', 'qwen2'] as const)('%s: rope settings read from rope_parameters exactly as from rope_scaling and rope_theta', async (arch) => {
+    const root = await tempDir('rope-parameters');
+    try {
+      const { rope_scaling: scaling, rope_theta: theta, ...rest } = JSON.parse(await readFile(path.join(fixtureDir(arch), 'config.json'), 'utf8'));
+      await cp(fixtureDir(arch), root, { recursive: true });
+      await writeFile(path.join(root, 'config.json'), JSON.stringify({ ...rest, rope_parameters: { ...scaling, rope_theta: theta } }));
+      const cosCache = async (dir: string) => {
+        const { model } = await buildDecoderGraph({ modelDir: dir, precision: 'fp32', provider: 'CPUExecutionProvider' });
+        return readSource(getTensorSource(model.graph!.initializer!.find((t) => t.name === 'cos_cache')!)!);
+      };
+      expect(Buffer.from(await cosCache(root)).equals(Buffer.from(await cosCache(fixtureDir(arch))))).toBe(true);
+    } finally {
+      await removeDir(root);
+    }
   });
 });

@@ -142,6 +142,16 @@ describe('resolveModelSource offline (HF_HUB_OFFLINE)', () => {
     );
   });
 
+  it('falls back to the cache when the hub cannot be reached, as Python does', async () => {
+    await resolveModelSource('tiny-org/tiny-llama', { weights: 'headers', env });
+    const unreachable = { ...env, HF_ENDPOINT: 'http://127.0.0.1:9' };
+    const source = await resolveModelSource('tiny-org/tiny-llama', { weights: 'headers', env: unreachable });
+    expect(source).toMatchObject({ kind: 'hub', commit: SHA, checkpoint: null });
+    await expect(resolveModelSource('tiny-org/tiny-llama', { weights: 'full', env: unreachable })).rejects.toThrow(
+      "http://127.0.0.1:9 is unreachable and the hub cache has no safetensors weights for 'tiny-org/tiny-llama'",
+    );
+  });
+
   it('names the repository and the cache on a miss', async () => {
     await expect(resolveModelSource('tiny-org/tiny-llama', { weights: 'headers', env: { ...env, HF_HUB_OFFLINE: '1' } })).rejects.toThrow(
       `HF_HUB_OFFLINE is set and 'tiny-org/tiny-llama' (main) is not in the hub cache ${cache}`,

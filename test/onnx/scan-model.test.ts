@@ -7,12 +7,15 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ParseError } from '../../src/errors.ts';
 import { decodeModel, encodeModel, modelToPlain } from '../../src/onnx/proto.ts';
+import { FileWindow, SCAN_WINDOW_BYTES } from '../../src/onnx/file-window.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
+import { scanModelWindow } from '../../src/onnx/scan-model.ts';
 import { getTensorSource, readSource } from '../../src/onnx/tensor-source.ts';
 import { allInitializers } from '../../src/onnx/walk.ts';
 import { AttributeType, type ModelProto } from '../../src/onnx/types.ts';
 import { comparable, floatTensor, matMulAddModel, tensorValueInfo, useTempDirs } from './helpers.ts';
 
+const MiB = 1024 * 1024;
 const tempDir = useTempDirs();
 
 /** Initializers in raw_data and in typed fields, an empty one, a subgraph with its own initializer, a sparse one. */
@@ -72,6 +75,22 @@ describe('lazy scan of a large .onnx', () => {
       }
       expect(source).toMatchObject({ kind: 'file', path: file });
       expect(Buffer.from(await readSource(source!)).equals(Buffer.from(expected.get(tensor.name)!))).toBe(true);
+    }
+  });
+
+  test('the scan reads field headers and metadata, not the weights', async () => {
+    const weights = Array.from({ length: 4 }, (_, i) => ({ name: `w${i}`, dims: [4 * MiB], data_type: 2, raw_data: new Uint8Array(4 * MiB).fill(i) }));
+    const model: ModelProto = { ir_version: 10, graph: { name: 'g', initializer: weights, node: [{ op_type: 'Identity', input: ['w0'], output: ['y'] }] } };
+    const file = await writeEncoded(encodeModel(model));
+    const window = await FileWindow.open(file);
+    try {
+      const scanned = await scanModelWindow(window);
+      expect(scanned.graph!.initializer!.map((t) => t.name)).toEqual(['w0', 'w1', 'w2', 'w3']);
+      expect(scanned.graph!.node![0].op_type).toBe('Identity');
+      // At most one look-ahead window past each tensor's header, of a 16 MiB file.
+      expect(window.bytesRead).toBeLessThanOrEqual(2 * weights.length * SCAN_WINDOW_BYTES);
+    } finally {
+      await window.close();
     }
   });
 

@@ -49,9 +49,16 @@ describe('compareTensors', () => {
     expect(compareTensors('t', f32([1, 2], [2]), f32([1, 2], [1, 2])).withinTolerance).toBe(false);
   });
 
-  it('round-trips half-precision bits, subnormals and rounding included', () => {
-    for (const value of [0, 1, -1, 0.1, 65504, 2 ** -24, 3.14159]) {
-      expect(Math.abs(float16BitsToNumber(float32ToFloat16Bits(value)) - value)).toBeLessThanOrEqual(Math.abs(value) * 2 ** -11);
+  it('converts to half precision exactly: every finite half round-trips and midpoints round to even', () => {
+    const mismatches: number[] = [];
+    for (let bits = 0; bits < 0x7c00; bits += 1) {
+      const value = float16BitsToNumber(bits);
+      if (float32ToFloat16Bits(value) !== bits || float32ToFloat16Bits(-value) !== (bits | 0x8000)) mismatches.push(bits);
+      if (bits === 0x7bff) continue;
+      const midpoint = (value + float16BitsToNumber(bits + 1)) / 2;
+      if (float32ToFloat16Bits(midpoint) !== (bits % 2 === 0 ? bits : bits + 1)) mismatches.push(bits);
     }
+    expect(mismatches).toEqual([]);
+    expect([65519, 65520, 1e-9].map(float32ToFloat16Bits)).toEqual([0x7bff, 0x7c00, 0]);
   });
 });

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readModel } from '../../src/onnx/read-model.ts';
@@ -63,9 +64,12 @@ describe('validateSplit', () => {
     expect(formatValidationReport(report)).toContain('CUDAExecutionProvider requested, ran on CPUExecutionProvider');
   });
 
-  it('names the folder when it holds no split model', async () => {
-    const empty = await tempDir();
-    await expect(validateSplit({ wholeModelPath: modelPath, splitDir: empty })).rejects.toThrow(`split folder '${empty}' has no model_config.json`);
+  it('names the folder when it holds no split model, and refuses component files outside it', async () => {
+    const folder = await tempDir();
+    await expect(validateSplit({ wholeModelPath: modelPath, splitDir: folder })).rejects.toThrow(`split folder '${folder}' has no model_config.json`);
+    const config = { type: 'CompositeModel', config: { model_components: [{ type: 'ONNXModel', config: { model_path: '.', onnx_file_name: '../model.onnx' } }] } };
+    await writeFile(path.join(folder, 'model_config.json'), JSON.stringify(config));
+    await expect(validateSplit({ wholeModelPath: modelPath, splitDir: folder })).rejects.toThrow(/onnx_file_name is not a file name in the folder/);
   });
 });
 

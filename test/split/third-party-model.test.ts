@@ -61,4 +61,11 @@ describe('a third-party model split by explicit node assignment', () => {
       await Promise.all(sessions.map((session) => session.release()));
     }
   });
+
+  it('validates on fixed inputs made from the input metadata when none are given', async () => {
+    const outDir = path.join(await tempDir(), 'out');
+    const fixed = await splitModel({ modelPath: path.join(CASE, 'model.onnx'), assignment, outDir, measureMemory: false });
+    expect(fixed.validation).toMatchObject({ passed: true, mode: 'generic' });
+    expect(fixed.validation?.steps[0].step).toBe('fixed inputs');
+  });
 });
