@@ -25,9 +25,12 @@ export function buildProgram(io: CliIo): Command {
     .version(version, '--version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('usage: olive [options] [command]  (olive --help lists the commands)');
   addAutoOptCommand(program, io);
   addGenerateCostModelCommand(program, io);
+  for (const command of program.commands) {
+    command.showHelpAfterError(`usage: olive ${command.name()} ${command.usage()}  (olive ${command.name()} --help lists the options)`);
+  }
   return program;
 }
 

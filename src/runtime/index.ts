@@ -5,6 +5,7 @@ export type { DecoderRunShape } from './run-steps.ts';
 export { runCascade } from './run-cascade.ts';
 export { formatValidationReport, formatBytes } from './format-validation-report.ts';
 export { measureChildMemory, type ChildMemory } from './measure-peak-rss.ts';
+export { measureSplitMemory, type SplitMemoryMeasurement } from './measure-split-memory.ts';
 export { writeTensorFile, readTensorFile } from './tensor-file.ts';
 export { compareTensors, TOLERANCE } from './compare-tensors.ts';
 export { splitFilesOf, splitPlanOf, MODEL_CONFIG_FILE, SPLIT_PLAN_FILE } from './split-files.ts';

@@ -26,7 +26,13 @@ export interface SplitMemory {
   estimateBytes: number | undefined;
 }
 
-export interface ValidationReport {
+/** What a check covered and what it could not, in words for the report. */
+export interface Notes {
+  checked: string[];
+  notChecked: string[];
+}
+
+export interface ValidationReport extends Notes {
   splitDir: string;
   splitFiles: string[];
   requestedProvider: ExecutionProvider;
@@ -42,6 +48,4 @@ export interface ValidationReport {
   /** RSS of a measuring child with Node and ONNX Runtime loaded, before the model (largest over the splits). */
   baselineRssBytes: number | undefined;
   budgetBytes: number | undefined;
-  checked: string[];
-  notChecked: string[];
 }

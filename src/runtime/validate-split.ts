@@ -11,12 +11,12 @@ import { OliveError } from '../errors.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { isDecoderSession, vocabularySize } from './decoder-feeds.ts';
 import { fixedInputs } from './fixed-inputs.ts';
-import { measureChildMemory } from './measure-peak-rss.ts';
-import { openSession, ortProviderName } from './open-session.ts';
+import { measureSplitMemory } from './measure-split-memory.ts';
+import { openSession } from './open-session.ts';
 import { runCascade } from './run-cascade.ts';
 import { compareSteps, runSteps, type DecoderRunShape, type RunSchedule, type StepOutputs } from './run-steps.ts';
 import { splitFilesOf, splitPlanOf } from './split-files.ts';
-import type { ExecutionProvider, SplitMemory, ValidationReport } from './types.ts';
+import type { ExecutionProvider, Notes, ValidationReport } from './types.ts';
 
 export const DEFAULT_DECODER_RUN: DecoderRunShape = { prefillTokens: 5, decodeSteps: 3 };
 
@@ -33,9 +33,9 @@ export interface ValidateSplitOptions {
   decoderRun?: DecoderRunShape;
 }
 
-interface Notes {
-  checked: string[];
-  notChecked: string[];
+function addNotes(notes: Notes, more: Notes): void {
+  notes.checked.push(...more.checked);
+  notes.notChecked.push(...more.notChecked);
 }
 
 export async function validateSplit(options: ValidateSplitOptions): Promise<ValidationReport> {
@@ -49,7 +49,8 @@ export async function validateSplit(options: ValidateSplitOptions): Promise<Vali
   const cascade = await runSplits(splitFiles, reference.provider, fellBack, reference.schedule, notes);
   const steps = cascade ? compareSteps(reference.outputNames, reference.steps, cascade.steps) : [];
   const measure = options.measureMemory !== false && cascade !== undefined;
-  const measured = measure ? await measureSplits(splitFiles, cascade.firstFeeds, plan, reference.provider, notes) : undefined;
+  const measured = measure ? await measureSplitMemory(splitFiles, cascade.firstFeeds, plan, reference.provider) : undefined;
+  if (measured) addNotes(notes, measured.notes);
   const maxAbsDifference = Math.max(0, ...steps.flatMap((step) => step.outputs.map((output) => output.maxAbsDifference)));
   const numericsPassed = steps.every((step) => step.outputs.every((output) => output.withinTolerance));
   return {
@@ -146,24 +147,4 @@ function scheduleNote(schedule: RunSchedule): string {
   if (schedule.kind === 'single') return `cascade outputs equal the unsplit model's (one run on ${schedule.label})`;
   const { prefillTokens, decodeSteps } = schedule.shape;
   return `cascade logits and present tensors equal the unsplit model's: prefill of ${prefillTokens} tokens, then ${decodeSteps} decode steps through the KV cache`;
-}
-
-async function measureSplits(
-  files: string[],
-  feeds: Record<string, ort.Tensor>[],
-  plan: SplitPlan | undefined,
-  provider: ExecutionProvider,
-  notes: Notes,
-): Promise<{ memory: SplitMemory[]; baseline: number }> {
-  const memory: SplitMemory[] = [];
-  const baselines: number[] = [];
-  for (const [index, file] of files.entries()) {
-    const measured = await measureChildMemory(file, ortProviderName(provider), feeds[index]);
-    baselines.push(measured.baselineBytes);
-    memory.push({ index, file: path.basename(file), peakRssBytes: measured.peakBytes, estimateBytes: plan?.splits[index]?.runtime_bytes });
-  }
-  notes.checked.push(`peak RSS of each split loading and running the first step, each in its own child process on ${provider}`);
-  notes.notChecked.push('memory at full context length (the KV cache grows with it): that is in the estimate, not in the measurement');
-  if (provider !== 'CPUExecutionProvider') notes.notChecked.push(`accelerator memory on ${provider}: RSS counts host memory only`);
-  return { memory, baseline: Math.max(...baselines) };
 }

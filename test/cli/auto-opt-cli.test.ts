@@ -1,0 +1,126 @@
+/** auto-opt's command line: usage errors, refusals, one-line failures, dry runs, and output-folder safety. */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import type { AutoOptResult } from '../../src/pipeline/result.ts';
+
+const FIXTURE = path.resolve('fixtures/tiny-llama');
+
+async function olive(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'olive-cli-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('usage errors exit 2 with a usage line', () => {
+  it('an unknown flag', async () => {
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown option '--frobnicate'");
+    expect(run.stderr).toContain('usage: olive auto-opt');
+  });
+
+  it('a known Olive flag that olive-node refuses, with the reason', async () => {
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--trust_remote_code']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: --trust_remote_code is not supported by olive-node: .+\n$/);
+  });
+
+  it('a precision Olive knows but olive-node does not build', async () => {
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--precision', 'nf4']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--precision nf4 is not supported');
+  });
+
+  it('--num-splits and --cost-model together', async () => {
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--num-splits', '2', '--cost-model', 'x.csv', '--memory', '1GB']);
+    expect(run.code).toBe(2);
+  });
+});
+
+describe('failures print one line and exit 1', () => {
+  it("--cost-model without --memory gives Olive's message", async () => {
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--cost-model', 'x.csv']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('error: memory is required if cost_model is provided.\n');
+  });
+
+  it('a memory string that is not a size', async () => {
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--memory', 'lots', '--dry_run']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('lots');
+  });
+
+  it('a model folder that does not exist, and the stack only with --log_level 0', async () => {
+    const missing = path.join(work, 'no-such-model');
+    const quiet = await olive(['auto-opt', '-m', missing, '-o', path.join(work, 'o1')]);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr.trim().split('\n')).toHaveLength(1);
+    const loud = await olive(['auto-opt', '-m', missing, '-o', path.join(work, 'o1'), '--log_level', '0']);
+    expect(loud.code).toBe(1);
+    expect(loud.stderr).toContain('    at ');
+  });
+
+  it('more layers asked for than the model has', async () => {
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--num-splits', '9', '--dry_run']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('--num-splits');
+  });
+});
+
+describe('output folders', () => {
+  it('an existing output folder is left untouched without --force', async () => {
+    const out = path.join(work, 'existing');
+    await mkdir(out);
+    await writeFile(path.join(out, 'keep.txt'), 'mine');
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--num-splits', '2', '-o', out]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--force');
+    expect(await readdir(out)).toEqual(['keep.txt']);
+    expect(await readFile(path.join(out, 'keep.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('--dry_run plans without writing, and --json prints one document', async () => {
+    const out = path.join(work, 'dry');
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--memory', '200KB', '--dry_run', '--json', '-o', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as AutoOptResult;
+    expect(result.dry_run).toBe(true);
+    expect(result.plan?.splits.length).toBeGreaterThan(0);
+    expect(existsSync(out)).toBe(false);
+    expect((await readdir(work)).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('without split flags writes one model that loads, with its genai_config and tokenizer', async () => {
+    const out = path.join(work, 'whole');
+    const run = await olive(['auto-opt', '-m', FIXTURE, '-o', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const files = await readdir(out);
+    expect(files).toEqual(expect.arrayContaining(['model.onnx', 'genai_config.json', 'tokenizer.json']));
+    expect((await readdir(work)).filter((name) => name.startsWith('.olive-work'))).toEqual([]);
+  });
+
+  it('an ONNX model given with -m is split by its node names too', async () => {
+    const whole = path.join(work, 'whole', 'model.onnx');
+    const out = path.join(work, 'onnx-split');
+    const run = await olive(['auto-opt', '-m', whole, '--num-splits', '2', '-o', out, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as AutoOptResult;
+    expect(result.model.kind).toBe('onnx');
+    expect(result.splits).toHaveLength(2);
+    expect(result.validation?.passed).toBe(true);
+  });
+});
