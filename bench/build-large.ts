@@ -82,11 +82,12 @@ function seconds(start: bigint): number {
 async function buildChild(modelDir: string, outDir: string, precision: Precision): Promise<void> {
   const start = process.hrtime.bigint();
   const result = await buildDecoder({ modelDir, outDir, precision, provider: 'CPUExecutionProvider', contextLength: BENCH_CONTEXT });
-  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-  console.log(JSON.stringify({ seconds: seconds(start), peakRssBytes, weightBytes: result.weightBytes }));
+  const usage = process.resourceUsage();
+  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+  console.log(JSON.stringify({ seconds: seconds(start), cpuSeconds, peakRssBytes: usage.maxRSS * 1024, weightBytes: result.weightBytes }));
 }
 
-function runChild(modelDir: string, outDir: string, precision: Precision): { seconds: number; peakRssBytes: number; weightBytes: number } {
+function runChild(modelDir: string, outDir: string, precision: Precision): { seconds: number; cpuSeconds: number; peakRssBytes: number; weightBytes: number } {
   const runner = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run-ts.js');
   const child = spawnSync(process.execPath, [runner, fileURLToPath(import.meta.url), '--child', modelDir, outDir, precision], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`build failed: ${child.stderr}`);
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
     const build = runChild(modelDir, path.join(root, 'out'), precision);
     const outBytes = (await stat(path.join(root, 'out', 'model.onnx.data'))).size;
     console.log(`cp of the checkpoint: ${cpSeconds.toFixed(1)} s (${(checkpointBytes / 1e9 / cpSeconds).toFixed(2)} GB/s)`);
-    console.log(`build ${precision}: ${build.seconds.toFixed(1)} s, wrote ${(outBytes / 1e9).toFixed(2)} GB, peak RSS ${(build.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`build ${precision}: ${build.seconds.toFixed(1)} s (${build.cpuSeconds.toFixed(1)} s of CPU), wrote ${(outBytes / 1e9).toFixed(2)} GB, peak RSS ${(build.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
   } finally {
     if (!args.includes('--keep')) await rm(root, { recursive: true, force: true });
   }

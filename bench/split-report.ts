@@ -15,7 +15,8 @@ import { formatPlanTable } from '../src/plan/format-plan-table.ts';
 import { parseMemory } from '../src/plan/parse-memory.ts';
 import { planMemorySplits } from '../src/plan/plan-memory-splits.ts';
 import { runtimeModelFromConfig } from '../src/plan/runtime-model-from-config.ts';
-import { formatBytes, formatValidationReport } from '../src/runtime/index.ts';
+import { formatBytes } from '../src/format/bytes.ts';
+import { formatValidationReport } from '../src/runtime/index.ts';
 import { splitModel } from '../src/split/index.ts';
 import { writeSafetensors, type TensorPlan } from '../scripts/fixtures/write-safetensors.ts';
 

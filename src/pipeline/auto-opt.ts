@@ -10,6 +10,7 @@ import { resolveModelSource } from '../hf/resolve-model-source.ts';
 import type { ModelSource } from '../hf/model-source.ts';
 import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-onnx-model.ts';
 import type { SplitPlan } from '../plan/types.ts';
+import { copySideFiles } from '../split/copy-side-files.ts';
 import { splitModel } from '../split/split-model.ts';
 import { requireReplaceable } from '../split/output-folder.ts';
 import type { SplitResult } from '../split/types.ts';
@@ -88,6 +89,8 @@ async function convert(loaded: LoadedInput, options: AutoOptOptions, work: strin
     contextLength: options.contextLength,
     onProgress: (progress) => reporter.stageProgress('convert', { done: progress.bytes, total: progress.totalBytes, unit: 'bytes' }),
   });
+  // config.json travels too: Olive's model_config.json carries it as model_attributes
+  await copySideFiles(loaded.source.dir, path.dirname(result.modelPath));
   return result.modelPath;
 }
 

@@ -3,7 +3,7 @@ export type * from './types.ts';
 export { validateSplit, DEFAULT_DECODER_RUN, type ValidateSplitOptions } from './validate-split.ts';
 export type { DecoderRunShape } from './run-steps.ts';
 export { runCascade } from './run-cascade.ts';
-export { formatValidationReport, formatBytes } from './format-validation-report.ts';
+export { formatValidationReport } from './format-validation-report.ts';
 export { measureChildMemory, type ChildMemory } from './measure-peak-rss.ts';
 export { measureSplitMemory, type SplitMemoryMeasurement } from './measure-split-memory.ts';
 export { writeTensorFile, readTensorFile } from './tensor-file.ts';

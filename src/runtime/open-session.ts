@@ -3,6 +3,7 @@
  * CUDA provider, the caller learns it (`fellBack`) and checks on CPU instead, as far as CPU kernels allow.
  */
 import * as ort from 'onnxruntime-node';
+import { cudaProviderInstalled } from './cuda-provider.ts';
 import type { ExecutionProvider } from './types.ts';
 
 const ORT_PROVIDER: Record<ExecutionProvider, string> = { CPUExecutionProvider: 'cpu', CUDAExecutionProvider: 'cuda' };
@@ -16,6 +17,9 @@ export function ortProviderName(provider: ExecutionProvider): string {
 }
 
 export async function openSession(modelPath: string, provider: ExecutionProvider): Promise<OpenedSession> {
+  if (provider === 'CUDAExecutionProvider' && !cudaProviderInstalled()) {
+    return { ok: false, error: "onnxruntime-node's CUDA provider libraries are not installed (README, section CUDA)" };
+  }
   try {
     const session = await ort.InferenceSession.create(modelPath, { executionProviders: [ORT_PROVIDER[provider]] });
     return { ok: true, session, provider };

@@ -16,7 +16,7 @@ export interface OrtDecoder {
 }
 
 export async function openDecoder(modelPath: string, shape: { layers: number; kvHeads: number; headDim: number; vocab: number }, floatType: 'float32' | 'float16' = 'float32'): Promise<OrtDecoder> {
-  const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(modelPath, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 });
   return { session, floatType, ...shape };
 }
 

@@ -5,7 +5,36 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDecoder } from '../../src/build/index.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
+import * as ort from 'onnxruntime-node';
+import { decodeFloats } from '../../src/build/convert-float.ts';
+import { DataType } from '../../src/onnx/data-types.ts';
 import { optimizeOnnxModel } from '../../src/passes/optimize-onnx-model.ts';
+import { syntheticFeeds } from '../../src/passes/verify/synthetic-feeds.ts';
+
+async function logits(modelPath: string): Promise<Float32Array> {
+  const { model } = await readModel(modelPath);
+  const session = await ort.InferenceSession.create(modelPath);
+  try {
+    const { logits: out } = await session.run(syntheticFeeds(model));
+    if (out.type === 'float32') return out.data as Float32Array;
+    const halves = out.data as Uint16Array;
+    return decodeFloats(new Uint8Array(halves.buffer, halves.byteOffset, halves.byteLength), 'F16');
+  } finally {
+    await session.release();
+  }
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    aa += a[i] * a[i];
+    bb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(aa * bb);
+}
 
 let dir: string;
 let builtModel: string;
@@ -43,5 +72,17 @@ describe('optimizeOnnxModel on a built decoder', () => {
       const logits = report.verification!.find((v) => v.name === 'logits')!;
       expect(logits.maxAbsDiff).toBeLessThan(0.01 * logits.maxAbsReference);
     }
+  });
+
+  it('int4 for CUDA: fp16 weights, fp16 scales and fp16 I/O; runs (on the CPU provider) close to fp32', async () => {
+    const report = await optimizeOnnxModel(builtModel, path.join(dir, 'cuda-int4'), { precision: 'int4', provider: 'CUDAExecutionProvider', threads: 2 });
+    expect(report.quantize!.accuracyLevel).toBe(0);
+    expect(report.verification).toBeUndefined(); // its inputs are fp16: not comparable feed for feed
+    const written = (await readModel(report.modelPath)).model;
+    const scales = written.graph!.initializer!.filter((t) => t.name!.endsWith('_scales'));
+    expect(scales.length).toBe(report.quantize!.quantized.weights);
+    expect(scales.every((t) => t.data_type === DataType.FLOAT16)).toBe(true);
+    expect(written.graph!.input!.find((v) => v.name === 'past_key_values.0.key')!.type!.tensor_type!.elem_type).toBe(DataType.FLOAT16);
+    expect(cosine(await logits(builtModel), await logits(report.modelPath))).toBeGreaterThan(0.95);
   });
 });

@@ -38,7 +38,7 @@ describe('validateSplit', () => {
     for (const split of report.memory ?? []) expect(split.peakRssBytes).toBeGreaterThan(0);
     const text = formatValidationReport(report);
     expect(text).toMatch(/peak RSS per split \(own child process: load \+ first step, above its [\d.]+ MB before loading\)/);
-    expect(text).toMatch(/split_2\.onnx\s+[\d.]+ [KMG]?B\s+40\.0 MB\s+(within|OVER)/);
+    expect(text).toMatch(/split_2\.onnx\s+[\d.]+ [KMG]?B\s+40\.00 MB\s+(within|OVER) \(\d+%\)/);
     expect(text).toContain('PASSED');
   });
 

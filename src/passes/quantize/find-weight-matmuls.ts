@@ -146,10 +146,11 @@ function flip(layout: WeightLayout): WeightLayout {
 }
 
 function leave(node: NodeProto, reason: LeftReason, weight: TensorProto | undefined): LeftMatMul {
-  return { node, reason, weight: weight?.name, weightBytes: weight ? weightBytes(weight) : 0 };
+  return { node, reason, weight: weight?.name, weightBytes: weight ? tensorBytes(weight) : 0 };
 }
 
-export function weightBytes(tensor: TensorProto): number {
+/** Bytes of a tensor's data in raw_data layout (0 for types without a fixed size). */
+export function tensorBytes(tensor: TensorProto): number {
   const bits = elementBits(tensor.data_type ?? 0);
   return bits === undefined ? 0 : rawByteLength(tensor.data_type ?? 0, elementCount(tensorDims(tensor)));
 }

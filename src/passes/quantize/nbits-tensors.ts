@@ -3,9 +3,9 @@ import { DataType } from '../../onnx/data-types.ts';
 import { setTensorSource } from '../../onnx/tensor-source.ts';
 import type { TensorProto } from '../../onnx/types.ts';
 import type { UniqueNames } from '../graph/unique-names.ts';
-import { blobBytes, kBlockCount, type BlockQuantizeSettings } from './block-quantize.ts';
+import { blobBytes, kBlockCount } from './block-quantize.ts';
 import type { QuantizedWeightStore } from './quantized-weight-store.ts';
-import type { WeightToQuantize } from './quantize-weight.ts';
+import type { QuantizeSettings, WeightToQuantize } from './quantize-weight.ts';
 
 export interface NBitsTensors {
   packed: TensorProto;
@@ -17,7 +17,7 @@ export function nbitsTensors(
   weight: WeightToQuantize,
   storeIndex: number,
   store: QuantizedWeightStore,
-  settings: BlockQuantizeSettings,
+  settings: QuantizeSettings,
   names: UniqueNames,
 ): NBitsTensors {
   const kBlocks = kBlockCount(weight.k, settings.blockSize);

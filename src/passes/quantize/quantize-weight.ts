@@ -31,6 +31,14 @@ export interface QuantizedWeightBytes {
   zeroPoints: Uint8Array | undefined;
 }
 
+/** Bits, block size and symmetry; the scale type follows each weight's own float type. */
+export type QuantizeSettings = Omit<BlockQuantizeSettings, 'scaleType'>;
+
+/** Scales are stored in the weight's float type (MatMulNBits takes them in A's type, which is the weight's). */
+export function settingsFor(weight: WeightToQuantize, settings: QuantizeSettings): BlockQuantizeSettings {
+  return { ...settings, scaleType: weight.dataType === DataType.FLOAT16 ? 'float16' : 'float32' };
+}
+
 export interface QuantizedSizes {
   packed: number;
   scales: number;
@@ -54,10 +62,11 @@ interface Slab {
 
 export async function quantizeWeight(
   weight: WeightToQuantize,
-  settings: BlockQuantizeSettings,
+  common: QuantizeSettings,
   pool: QuantizePool,
   slabTargetBytes = SLAB_TARGET_BYTES,
 ): Promise<QuantizedWeightBytes> {
+  const settings = settingsFor(weight, common);
   const sizes = quantizedSizes(weight.k, weight.n, settings);
   const out: QuantizedWeightBytes = {
     packed: new Uint8Array(sizes.packed),

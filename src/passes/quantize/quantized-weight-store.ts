@@ -7,9 +7,17 @@
 import { DataType } from '../../onnx/data-types.ts';
 import type { TensorSource } from '../../onnx/tensor-source.ts';
 import { WorkerPool } from '../worker-pool.ts';
-import type { BlockQuantizeSettings } from './block-quantize.ts';
 import type { SlabJob, SlabResult } from './slab-job.ts';
-import { quantizedSizes, quantizeWeight, type QuantizePool, type QuantizedSizes, type QuantizedWeightBytes, type WeightToQuantize } from './quantize-weight.ts';
+import {
+  quantizedSizes,
+  quantizeWeight,
+  settingsFor,
+  type QuantizePool,
+  type QuantizeSettings,
+  type QuantizedSizes,
+  type QuantizedWeightBytes,
+  type WeightToQuantize,
+} from './quantize-weight.ts';
 
 /** Quantized bytes started ahead of the writer stay under this budget (the weight being written always starts). */
 export const LOOKAHEAD_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -41,7 +49,7 @@ export class QuantizedWeightStore {
   private readonly weights: WeightToQuantize[] = [];
 
   constructor(
-    private readonly settings: BlockQuantizeSettings,
+    private readonly settings: QuantizeSettings,
     private readonly threads: number,
   ) {}
 
@@ -53,7 +61,7 @@ export class QuantizedWeightStore {
 
   sizes(index: number): QuantizedSizes {
     const weight = this.weights[index];
-    return quantizedSizes(weight.k, weight.n, this.settings);
+    return quantizedSizes(weight.k, weight.n, settingsFor(weight, this.settings));
   }
 
   source(index: number, part: QuantizedPart): TensorSource {

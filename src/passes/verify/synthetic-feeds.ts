@@ -1,10 +1,11 @@
 /**
  * Inputs for checking that a rewritten model still computes what the original did, made from the graph's input
- * types: floats pseudo-random, integers 1 (a valid token id, an attention mask that attends). A symbolic dimension
+ * types: floats pseudo-random in [−0.5, 0.5), integers 1 (a valid token id, an attention mask that attends). A symbolic dimension
  * whose name mentions "past" is 0 (an empty KV cache), any other symbolic dimension is 1, so that a decoder's
  * total_sequence_length agrees with past + new.
  */
 import * as ort from 'onnxruntime-node';
+import { encodeFloats } from '../../build/convert-float.ts';
 import { OliveError } from '../../errors.ts';
 import { DataType } from '../../onnx/data-types.ts';
 import { int64ToNumber } from '../../onnx/proto.ts';
@@ -38,8 +39,10 @@ function syntheticTensor(input: ValueInfoProto, dims: number[], count: number, r
   switch (elemType) {
     case DataType.FLOAT:
       return new ort.Tensor('float32', Float32Array.from({ length: count }, random), dims);
-    case DataType.FLOAT16:
-      return new ort.Tensor('float16', new Uint16Array(count).fill(0x3c00), dims);
+    case DataType.FLOAT16: {
+      const halves = encodeFloats(Float32Array.from({ length: count }, random), 'F16');
+      return new ort.Tensor('float16', new Uint16Array(halves.buffer, halves.byteOffset, count), dims);
+    }
     case DataType.INT64:
       return new ort.Tensor('int64', new BigInt64Array(count).fill(1n), dims);
     case DataType.INT32:

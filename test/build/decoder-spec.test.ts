@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { decoderSpec } from '../../src/build/index.ts';
+import { localWindowSize } from '../../src/build/attention.ts';
+import { OliveError } from '../../src/errors.ts';
+import type { HfConfig } from '../../src/hf/config.ts';
+
+/** The math-relevant fields of published config.json files (factor lists shortened to the right length). */
+const LLAMA_3_2_1B: HfConfig = {
+  architectures: ['LlamaForCausalLM'], model_type: 'llama', vocab_size: 128256, hidden_size: 2048, intermediate_size: 8192,
+  num_hidden_layers: 16, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 64, hidden_act: 'silu',
+  max_position_embeddings: 131072, rms_norm_eps: 1e-5, rope_theta: 500000, attention_bias: false, mlp_bias: false,
+  rope_scaling: { factor: 32, high_freq_factor: 4, low_freq_factor: 1, original_max_position_embeddings: 8192, rope_type: 'llama3' },
+  tie_word_embeddings: true, pretraining_tp: 1,
+};
+
+const MISTRAL_7B_V01: HfConfig = {
+  architectures: ['MistralForCausalLM'], model_type: 'mistral', vocab_size: 32000, hidden_size: 4096, intermediate_size: 14336,
+  num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, hidden_act: 'silu', max_position_embeddings: 32768,
+  rms_norm_eps: 1e-5, rope_theta: 10000, sliding_window: 4096, tie_word_embeddings: false,
+};
+
+const QWEN2_5_0_5B: HfConfig = {
+  architectures: ['Qwen2ForCausalLM'], model_type: 'qwen2', vocab_size: 151936, hidden_size: 896, intermediate_size: 4864,
+  num_hidden_layers: 24, num_attention_heads: 14, num_key_value_heads: 2, hidden_act: 'silu', max_position_embeddings: 32768,
+  rms_norm_eps: 1e-6, rope_theta: 1000000, sliding_window: 32768, use_sliding_window: false, max_window_layers: 21, tie_word_embeddings: true,
+};
+
+const PHI_3_5_MINI: HfConfig = {
+  architectures: ['Phi3ForCausalLM'], model_type: 'phi3', vocab_size: 32064, hidden_size: 3072, intermediate_size: 8192,
+  num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 32, hidden_act: 'silu', max_position_embeddings: 131072,
+  original_max_position_embeddings: 4096, rms_norm_eps: 1e-5, rope_theta: 10000, sliding_window: 262144, tie_word_embeddings: false,
+  rope_scaling: { type: 'longrope', short_factor: new Array(48).fill(1.05), long_factor: new Array(48).fill(1.8) },
+};
+
+const PHI_3_MINI_4K: HfConfig = { ...PHI_3_5_MINI, max_position_embeddings: 4096, rope_scaling: null, sliding_window: 2047 };
+
+describe('decoderSpec on published configurations', () => {
+  it('Llama-3.2-1B: llama3 rope, tied, grouped heads', () => {
+    expect(decoderSpec(LLAMA_3_2_1B)).toMatchObject({
+      family: 'llama', headDim: 64, numKvHeads: 8, tiedEmbeddings: true, slidingWindow: undefined,
+      rope: { kind: 'llama3', theta: 500000, factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 8192 },
+    });
+  });
+
+  it('Mistral-7B-v0.1: head size from hidden/heads, a 4096-token window', () => {
+    const spec = decoderSpec(MISTRAL_7B_V01);
+    expect(spec).toMatchObject({ family: 'mistral', headDim: 128, slidingWindow: 4096, tiedEmbeddings: false, rope: { kind: 'default', theta: 10000 } });
+    expect(localWindowSize(spec.slidingWindow)).toBe(4096);
+  });
+
+  it('Qwen2.5-0.5B: biases, tied, window switched off', () => {
+    expect(decoderSpec(QWEN2_5_0_5B)).toMatchObject({ family: 'qwen2', headDim: 64, qkvBias: true, tiedEmbeddings: true, slidingWindow: undefined, rmsNormEps: 1e-6 });
+  });
+
+  it('Phi-3.5-mini: fused projections and longrope with the published attention factor', () => {
+    const spec = decoderSpec(PHI_3_5_MINI);
+    expect(spec).toMatchObject({ family: 'phi3', headDim: 96, fusedProjections: true, rope: { kind: 'longrope', originalMaxPositions: 4096 } });
+    expect(spec.rope.kind === 'longrope' && spec.rope.attentionFactor).toBeCloseTo(Math.sqrt(1 + Math.log(32) / Math.log(4096)), 12);
+  });
+
+  it('Phi-3-mini-4k: plain rope and its 2047-token window', () => {
+    expect(decoderSpec(PHI_3_MINI_4K)).toMatchObject({ rope: { kind: 'default' }, slidingWindow: 2047 });
+  });
+
+  it('refuses Phi-4-mini (partial rotary) and other architectures', () => {
+    expect(() => decoderSpec({ ...PHI_3_5_MINI, partial_rotary_factor: 0.75 })).toThrow(OliveError);
+    expect(() => decoderSpec({ ...LLAMA_3_2_1B, architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3' })).toThrow(/'Qwen3ForCausalLM' cannot be converted/);
+    expect(() => decoderSpec({ ...LLAMA_3_2_1B, rope_scaling: { rope_type: 'dynamic', factor: 2 } })).toThrow(/rope_scaling type 'dynamic'/);
+  });
+
+  it('takes the family from model_type when architectures is absent', () => {
+    const { architectures: _a, ...noClass } = MISTRAL_7B_V01;
+    expect(decoderSpec(noClass as HfConfig)).toMatchObject({ family: 'mistral', architecture: 'MistralForCausalLM' });
+  });
+});
