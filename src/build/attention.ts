@@ -1,12 +1,13 @@
 /**
  * One layer's self-attention: q/k/v projections (or Phi-3's packed qkv_proj, fed to GroupQueryAttention as is),
- * GroupQueryAttention with rotary fused and the KV cache in/out, then o_proj.
+ * GroupQueryAttention with rotary fused and the KV cache in/out (or the standard-operator form), then o_proj.
  */
 import { floatAttribute, intAttribute } from './attributes.ts';
 import { tensorOf, type BuildContext } from './build-context.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
+import { addPlainAttention, splitPackedQkv } from './plain-attention.ts';
+import type { PlainAttentionInputs } from './plain-attention-inputs.ts';
 import type { RotaryCaches } from './rotary-caches.ts';
-import type { SequenceLengths } from './sequence-lengths.ts';
 import { layerPrefix } from './weight-names.ts';
 
 export interface LayerIo {
@@ -35,25 +36,31 @@ function queryKeyValue(context: BuildContext, layer: number, input: string): str
   return ['q_proj', 'k_proj', 'v_proj'].map((proj) => projection(context, layer, proj, input));
 }
 
+/** Per-run values every layer's attention reads, by attention kind. */
+export type SharedAttentionInputs =
+  | { kind: 'group-query'; seqlensK: string; totalSequenceLength: string; rotary: RotaryCaches }
+  | { kind: 'plain'; plain: PlainAttentionInputs; rotary: RotaryCaches };
+
 export interface AttentionInputs {
   layer: number;
   input: string;
   io: LayerIo;
-  lengths: SequenceLengths;
-  rotary: RotaryCaches;
+  shared: SharedAttentionInputs;
 }
 
-export function addAttention(context: BuildContext, a: AttentionInputs): string {
+type Shared<K extends SharedAttentionInputs['kind']> = Extract<SharedAttentionInputs, { kind: K }>;
+
+function addGroupQueryAttention(context: BuildContext, a: AttentionInputs, shared: Shared<'group-query'>): string {
   const { spec, graph } = context;
-  const module = `${layerPrefix(a.layer)}.self_attn`;
   const name = `/model/layers.${a.layer}/self_attn/GroupQueryAttention`;
+  const { seqlensK, totalSequenceLength, rotary } = shared;
   const [attended] = graph.add({
     op: 'GroupQueryAttention',
     domain: MICROSOFT_DOMAIN,
     name,
-    inputs: [...queryKeyValue(context, a.layer, a.input), a.io.pastKey, a.io.pastValue, a.lengths.seqlensK, a.lengths.totalSequenceLength, a.rotary.cos, a.rotary.sin],
+    inputs: [...queryKeyValue(context, a.layer, a.input), a.io.pastKey, a.io.pastValue, seqlensK, totalSequenceLength, rotary.cos, rotary.sin],
     outputs: [`${name}/output_0`, a.io.presentKey, a.io.presentValue],
-    module,
+    module: `${layerPrefix(a.layer)}.self_attn`,
     attributes: [
       intAttribute('num_heads', spec.numHeads),
       intAttribute('kv_num_heads', spec.numKvHeads),
@@ -63,6 +70,17 @@ export function addAttention(context: BuildContext, a: AttentionInputs): string 
       intAttribute('rotary_interleaved', 0),
     ],
   });
-  const oProj = `${module}.o_proj`;
+  return attended;
+}
+
+function addPlainAttentionLayer(context: BuildContext, a: AttentionInputs, shared: Shared<'plain'>): string {
+  const projected = queryKeyValue(context, a.layer, a.input);
+  const [query, key, value] = context.spec.fusedProjections ? splitPackedQkv(context, a.layer, projected[0]) : projected;
+  return addPlainAttention(context, { layer: a.layer, query, key, value, io: a.io, shared: shared.plain, rotary: shared.rotary });
+}
+
+export function addAttention(context: BuildContext, a: AttentionInputs): string {
+  const attended = a.shared.kind === 'group-query' ? addGroupQueryAttention(context, a, a.shared) : addPlainAttentionLayer(context, a, a.shared);
+  const oProj = `${layerPrefix(a.layer)}.self_attn.o_proj`;
   return context.emitLinear(context, { name: `/model/layers.${a.layer}/self_attn/o_proj`, module: oProj, input: attended, weight: tensorOf(context, `${oProj}.weight`), tied: false });
 }

@@ -14,7 +14,11 @@ export interface BuildContext {
   floatType: number;
   emitLinear: LinearEmitter;
   normalization: Normalization;
+  attention: AttentionKind;
 }
+
+/** com.microsoft.GroupQueryAttention with rotary fused, or standard operators with com.microsoft.RotaryEmbedding. */
+export type AttentionKind = 'group-query' | 'plain';
 
 /** RMSNorm as ONNX Runtime's fused contrib operators, or as standard ONNX operators. */
 export type Normalization = 'fused' | 'plain';

@@ -44,6 +44,7 @@ export async function buildDecoder(options: BuildOptions): Promise<BuildResult> 
     modelFileName: fileName,
     contextLength: graph.contextLength,
     provider: options.provider,
+    attention: graph.attention,
   });
   return {
     modelPath: written.modelPath,

@@ -1,17 +1,19 @@
 /** The requested precision and provider, checked against what the graph can run on. */
 import { OliveError } from '../errors.ts';
 import type { DecoderSpec } from './decoder-spec.ts';
-import { BUILD_PROVIDERS, PRECISIONS, type BuildProvider, type Precision } from './types.ts';
+import type { AttentionKind } from './build-context.ts';
+import { BUILD_PROVIDERS, defaultAttention, PRECISIONS, type BuildProvider, type Precision } from './types.ts';
 
 /** ONNX Runtime 1.30's CPU GroupQueryAttention kernel rejects other head sizes at run time. */
 export const CPU_HEAD_SIZE_MULTIPLE = 16;
 
-export function checkTarget(spec: DecoderSpec, precision: Precision, provider: BuildProvider): void {
+export function checkTarget(spec: DecoderSpec, precision: Precision, provider: BuildProvider, attention: AttentionKind | undefined): void {
   if (!PRECISIONS.includes(precision)) {
     throw new OliveError(`precision '${precision}' cannot be built directly: choose ${PRECISIONS.join(' or ')} (quantize afterwards for int4/int8)`);
   }
   if (!BUILD_PROVIDERS.includes(provider)) throw new OliveError(`provider '${provider}' is not supported by the builder: choose ${BUILD_PROVIDERS.join(' or ')}`);
-  if (provider === 'CPUExecutionProvider' && spec.headDim % CPU_HEAD_SIZE_MULTIPLE !== 0) {
+  const groupQuery = (attention ?? defaultAttention(provider, precision)) === 'group-query';
+  if (groupQuery && provider === 'CPUExecutionProvider' && spec.headDim % CPU_HEAD_SIZE_MULTIPLE !== 0) {
     throw new OliveError(`head_dim ${spec.headDim} is not a multiple of ${CPU_HEAD_SIZE_MULTIPLE}, which GroupQueryAttention on CPUExecutionProvider requires`);
   }
 }

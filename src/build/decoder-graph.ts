@@ -10,8 +10,8 @@ import { DataType } from '../onnx/data-types.ts';
 import { int64ToNumber } from '../onnx/proto.ts';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.ts';
 import { version } from '../version.ts';
-import { addAttention, type LayerIo } from './attention.ts';
-import { FORMAT_OF_PRECISION, tensorOf, type BuildContext } from './build-context.ts';
+import { addAttention, type LayerIo, type SharedAttentionInputs } from './attention.ts';
+import { FORMAT_OF_PRECISION, tensorOf, type AttentionKind, type BuildContext } from './build-context.ts';
 import { checkCheckpoint } from './check-checkpoint.ts';
 import { checkTarget } from './check-target.ts';
 import { decoderSpec, type DecoderSpec } from './decoder-spec.ts';
@@ -20,8 +20,9 @@ import { emitMatMul, type LinearSpec } from './linear.ts';
 import { addMlp } from './mlp.ts';
 import { addRmsNorm, addSkipRmsNorm } from './rms-norm.ts';
 import { addRotaryCaches } from './rotary-caches.ts';
-import { addSequenceLengths } from './sequence-lengths.ts';
-import { PROVIDER_NORMALIZATION, type DecoderGraphOptions, type GraphValue } from './types.ts';
+import { addSeqlensK, addTotalSequenceLength } from './sequence-lengths.ts';
+import { addPlainAttentionInputs } from './plain-attention-inputs.ts';
+import { defaultAttention, PROVIDER_NORMALIZATION, type DecoderGraphOptions, type GraphValue } from './types.ts';
 import { EMBEDDING, LM_HEAD, layerPrefix } from './weight-names.ts';
 import { weightSource } from './weight-source.ts';
 
@@ -35,6 +36,7 @@ export interface DecoderGraph {
   spec: DecoderSpec;
   checkpoint: Checkpoint;
   contextLength: number;
+  attention: AttentionKind;
   /** Every Linear layer in graph order, with its checkpoint weight in HF's [out, in] order (for quantizers). */
   linears: LinearSpec[];
   inputs: GraphValue[];
@@ -68,19 +70,25 @@ function addLmHead(context: BuildContext, input: string): void {
   context.emitLinear(context, { name: '/lm_head', module: 'lm_head', input, weight, tied: spec.tiedEmbeddings, output: 'logits' });
 }
 
+function addSharedAttentionInputs(context: BuildContext, contextLength: number, inputIds: string, attentionMask: string): SharedAttentionInputs {
+  const totalSequenceLength = addTotalSequenceLength(context.graph, attentionMask);
+  const rotary = addRotaryCaches(context, contextLength, totalSequenceLength);
+  if (context.attention === 'plain') return { kind: 'plain', plain: addPlainAttentionInputs(context, inputIds, attentionMask), rotary };
+  return { kind: 'group-query', seqlensK: addSeqlensK(context.graph, attentionMask), totalSequenceLength, rotary };
+}
+
 /** Embedding, the layers with residuals chained through the skip norms, final norm and lm_head. */
 function addDecoder(context: BuildContext, contextLength: number): void {
   const { graph, spec } = context;
   const inputIds = graph.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
   const attentionMask = graph.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
   graph.output('logits', context.floatType, ['batch_size', 'sequence_length', spec.vocabSize]);
-  const lengths = addSequenceLengths(graph, attentionMask);
-  const rotary = addRotaryCaches(context, contextLength, lengths.totalSequenceLength);
+  const shared = addSharedAttentionInputs(context, contextLength, inputIds, attentionMask);
   let residual = addEmbedding(context, inputIds);
   let normalized = addRmsNorm(context, { name: '/model/layers.0/input_layernorm', module: 'model.layers.0.input_layernorm' }, residual);
   for (let layer = 0; layer < spec.numLayers; layer++) {
     const io = layerIo(context, layer);
-    const attended = addAttention(context, { layer, input: normalized, io, lengths, rotary });
+    const attended = addAttention(context, { layer, input: normalized, io, shared });
     const postAttention = `${layerPrefix(layer)}.post_attention_layernorm`;
     ({ normalized, sum: residual } = addSkipRmsNorm(context, { name: `/model/layers.${layer}/post_attention_layernorm`, module: postAttention }, attended, residual));
     const mlpOut = addMlp(context, layer, normalized);
@@ -119,6 +127,7 @@ function buildContext(spec: DecoderSpec, checkpoint: Checkpoint, options: Decode
       return emit(context, linear);
     },
     normalization: options.normalization ?? PROVIDER_NORMALIZATION[options.provider],
+    attention: options.attention ?? defaultAttention(options.provider, options.precision),
   };
 }
 
@@ -126,7 +135,7 @@ function buildContext(spec: DecoderSpec, checkpoint: Checkpoint, options: Decode
 export async function buildDecoderGraph(options: DecoderGraphOptions): Promise<DecoderGraph> {
   const config = await readConfig(options.modelDir);
   const spec = decoderSpec(config);
-  checkTarget(spec, options.precision, options.provider);
+  checkTarget(spec, options.precision, options.provider, options.attention);
   const checkpoint = await openCheckpoint(options.modelDir);
   checkCheckpoint(checkpoint, spec);
   const contextLength = resolveContextLength(spec, options.contextLength);
@@ -141,5 +150,5 @@ export async function buildDecoderGraph(options: DecoderGraphOptions): Promise<D
     producer_version: version,
     graph: { name: 'main_graph', node: graph.nodes, initializer: graph.initializers, input: graph.inputs, output: graph.outputs },
   };
-  return { model, config, spec, checkpoint, contextLength, linears, inputs: graphValues(graph.inputs), outputs: graphValues(graph.outputs) };
+  return { model, config, spec, checkpoint, contextLength, attention: context.attention, linears, inputs: graphValues(graph.inputs), outputs: graphValues(graph.outputs) };
 }

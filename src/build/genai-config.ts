@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ParseError } from '../errors.ts';
 import type { HfConfig } from '../hf/config.ts';
+import type { AttentionKind } from './build-context.ts';
 import type { DecoderSpec } from './decoder-spec.ts';
 import type { BuildProvider } from './types.ts';
 
@@ -46,6 +47,8 @@ export interface GenaiConfigInput {
   modelFileName: string;
   contextLength: number;
   provider: BuildProvider;
+  /** GroupQueryAttention can update a shared max-length KV buffer in place; the standard-operator form cannot. */
+  attention: AttentionKind;
 }
 
 function providerOptions(provider: BuildProvider): unknown[] {
@@ -87,7 +90,7 @@ export async function genaiConfig(input: GenaiConfigInput): Promise<Record<strin
       num_beams: 1,
       num_return_sequences: 1,
       // GroupQueryAttention can write the new keys into a max-length buffer in place; ORT GenAI does so on CUDA.
-      past_present_share_buffer: input.provider === 'CUDAExecutionProvider',
+      past_present_share_buffer: input.provider === 'CUDAExecutionProvider' && input.attention === 'group-query',
       repetition_penalty: generation.repetition_penalty ?? 1,
       temperature: generation.temperature ?? 1,
       top_k: generation.top_k ?? 1,

@@ -4,10 +4,10 @@ export { buildDecoderGraph, IR_VERSION, ONNX_OPSET, MICROSOFT_OPSET, type Decode
 export { decoderSpec, SUPPORTED_ARCHITECTURES, type DecoderSpec, type DecoderFamily } from './decoder-spec.ts';
 export { emitMatMul, type LinearEmitter, type LinearSpec } from './linear.ts';
 export { GraphBuilder, MODULE_KEY, MICROSOFT_DOMAIN, type NodeSpec, type Dim } from './graph-builder.ts';
-export type { BuildContext } from './build-context.ts';
+export type { AttentionKind, BuildContext, Normalization } from './build-context.ts';
 export { weightSource, transposeMatrix } from './weight-source.ts';
 export { convertFloats, decodeFloats, encodeFloats, floatBitsToHalf, floatBitsToBfloat, type FloatFormat } from './convert-float.ts';
 export { GENAI_CONFIG_FILE, genaiConfig } from './genai-config.ts';
 export { TOKENIZER_FILES } from './copy-tokenizer.ts';
 export { TRANSPOSED_SUFFIX } from './weight-names.ts';
-export { PRECISIONS, BUILD_PROVIDERS, type BuildOptions, type BuildResult, type BuildProgress, type BuildProvider, type DecoderGraphOptions, type GraphValue, type Precision } from './types.ts';
+export { PRECISIONS, BUILD_PROVIDERS, PROVIDER_NORMALIZATION, defaultAttention, type BuildOptions, type BuildResult, type BuildProgress, type BuildProvider, type DecoderGraphOptions, type GraphValue, type Precision } from './types.ts';

@@ -1,7 +1,7 @@
 /** The builder's public contract: options in, files and graph facts out. */
 import type { Dim } from './graph-builder.ts';
 import type { LinearEmitter } from './linear.ts';
-import type { Normalization } from './build-context.ts';
+import type { AttentionKind, Normalization } from './build-context.ts';
 
 export type Precision = 'fp32' | 'fp16';
 export type BuildProvider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
@@ -11,6 +11,11 @@ export const PROVIDER_NORMALIZATION: Record<BuildProvider, Normalization> = {
   CPUExecutionProvider: 'fused',
   CUDAExecutionProvider: 'fused',
 };
+
+/** ONNX Runtime's CUDA GroupQueryAttention exists for fp16 (and bf16) only; its CPU kernel for fp32 and fp16. */
+export function defaultAttention(provider: BuildProvider, precision: Precision): AttentionKind {
+  return provider === 'CUDAExecutionProvider' && precision === 'fp32' ? 'plain' : 'group-query';
+}
 
 export const PRECISIONS: Precision[] = ['fp32', 'fp16'];
 export const BUILD_PROVIDERS: BuildProvider[] = ['CPUExecutionProvider', 'CUDAExecutionProvider'];
@@ -32,6 +37,8 @@ export interface DecoderGraphOptions {
   emitLinear?: LinearEmitter;
   /** RMSNorm operators; default the provider's choice (both supported providers run the fused ones). */
   normalization?: Normalization;
+  /** Attention operators; default GroupQueryAttention where the provider has it for the precision. */
+  attention?: AttentionKind;
 }
 
 export interface BuildOptions extends DecoderGraphOptions {

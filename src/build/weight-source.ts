@@ -1,10 +1,10 @@
 /**
  * A checkpoint tensor as the bytes of an initializer: the file range itself when nothing changes, otherwise a
  * producer that converts when the writer reaches it. Element-wise conversion streams chunk by chunk; a transpose
- * needs the one tensor whole (peak memory = the largest single weight, never the model).
+ * needs the one tensor whole (peak memory = about twice the largest stored weight, never the model).
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
-import { readSource, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
+import { READ_CHUNK_BYTES, readSource, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
 import { convertFloats, FLOAT_FORMAT_BYTES, type FloatFormat } from './convert-float.ts';
 
 function fileRange(tensor: CheckpointTensor): TensorSource & { kind: 'file' } {
@@ -42,21 +42,28 @@ export function transposeMatrix<T extends Elements>(values: T, rows: number, col
   return out;
 }
 
-/** Convert first (element-wise, any width), then transpose the target's elements as plain bit patterns. */
-async function transposed(tensor: CheckpointTensor, to: FloatFormat): Promise<Uint8Array> {
-  const [rows, cols] = tensor.shape;
-  const converted = convertFloats(await readSource(fileRange(tensor)), tensor.dtype as FloatFormat, to);
-  const aligned = converted.byteOffset % FLOAT_FORMAT_BYTES[to] === 0 ? converted : converted.slice();
+/**
+ * Transpose in the checkpoint's own format (bit patterns, so any width), then convert chunk by chunk while the
+ * writer consumes: peak memory is twice the stored tensor, never the wider converted copy on top.
+ */
+async function* transposedChunks(tensor: CheckpointTensor, to: FloatFormat): AsyncGenerator<Uint8Array> {
+  const from = tensor.dtype as FloatFormat;
+  const bytes = transposeStored(await readSource(fileRange(tensor)), tensor.shape, FLOAT_FORMAT_BYTES[from]);
+  for (let at = 0; at < bytes.length; at += READ_CHUNK_BYTES) yield convertFloats(bytes.subarray(at, at + READ_CHUNK_BYTES), from, to);
+}
+
+/** The stored bytes transposed as `width`-byte elements; the input buffer is not kept, so it can be collected. */
+function transposeStored(stored: Uint8Array, [rows, cols]: number[], width: number): Uint8Array {
   const count = rows * cols;
-  const elements = FLOAT_FORMAT_BYTES[to] === 4 ? new Uint32Array(aligned.buffer, aligned.byteOffset, count) : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
-  const out = transposeMatrix(elements, rows, cols);
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  const elements = width === 4 ? new Uint32Array(stored.buffer, stored.byteOffset, count) : new Uint16Array(stored.buffer, stored.byteOffset, count);
+  const swapped = transposeMatrix(elements, rows, cols);
+  return new Uint8Array(swapped.buffer, swapped.byteOffset, swapped.byteLength);
 }
 
 /** The tensor's bytes in `to` format, transposed ([out, in] → [in, out]) when asked. */
 export function weightSource(tensor: CheckpointTensor, to: FloatFormat, options: { transpose?: boolean } = {}): TensorSource {
   const length = elementCount(tensor) * FLOAT_FORMAT_BYTES[to];
-  if (options.transpose) return { kind: 'producer', length, produce: () => transposed(tensor, to) };
+  if (options.transpose) return { kind: 'producer', length, produce: () => transposedChunks(tensor, to) };
   if (tensor.dtype === to) return fileRange(tensor);
   return { kind: 'producer', length, produce: () => convertedChunks(tensor, to) };
 }

@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
+import { DataType } from '../onnx/data-types.ts';
 import { readModel } from '../onnx/read-model.ts';
 import { getTensorSource, sourceLength } from '../onnx/tensor-source.ts';
 import type { ModelProto } from '../onnx/types.ts';
@@ -109,7 +110,10 @@ interface Converted {
 
 async function convertAndWrite(model: ModelProto, modelPath: string, options: OptimizeOnnxOptions, provider: ExecutionProvider): Promise<Converted> {
   const wantsFp16 = options.precision === 'fp16' || (options.precision !== 'fp32' && provider === 'CUDAExecutionProvider');
-  const fp16 = wantsFp16 ? convertToFp16(model, { keepIoTypes: options.precision === 'fp16' && Boolean(options.keepIoTypes), provider }) : undefined;
+  // A model whose weights are already fp16 keeps its own Casts (float32 islands it chose): it is not converted again.
+  const fp16 = wantsFp16 && hasFloat32Weights(model)
+    ? convertToFp16(model, { keepIoTypes: options.precision === 'fp16' && Boolean(options.keepIoTypes), provider })
+    : undefined;
   const source = fp16?.model ?? model;
   if (options.precision !== 'int4' && options.precision !== 'int8') {
     const { dataPath } = await writeModel(modelPath, source);
@@ -135,6 +139,10 @@ async function convertAndWrite(model: ModelProto, modelPath: string, options: Op
 function ioTypesChange(options: OptimizeOnnxOptions, provider: ExecutionProvider): boolean {
   if (options.precision === 'fp16') return !options.keepIoTypes;
   return options.precision !== 'fp32' && provider === 'CUDAExecutionProvider';
+}
+
+function hasFloat32Weights(model: ModelProto): boolean {
+  return (model.graph?.initializer ?? []).some((tensor) => tensor.data_type === DataType.FLOAT);
 }
 
 function nodeCount(model: ModelProto): number {

@@ -25,7 +25,7 @@ describe('a built llama follows ORT GenAI conventions', () => {
 
   beforeAll(async () => {
     outDir = await tempDir('conventions');
-    result = await buildDecoder({ modelDir: fixtureDir('llama'), outDir, precision: 'fp32', provider: 'CUDAExecutionProvider', onProgress: (p) => progress.push(p) });
+    result = await buildDecoder({ modelDir: fixtureDir('llama'), outDir, precision: 'fp32', provider: 'CPUExecutionProvider', onProgress: (p) => progress.push(p) });
     model = (await readModel(result.modelPath)).model;
   });
   afterAll(() => removeDir(outDir));
@@ -78,11 +78,31 @@ describe('a built llama follows ORT GenAI conventions', () => {
   it('writes genai_config.json for the provider and copies the tokenizer', async () => {
     const genai = JSON.parse(await readFile(result.genaiConfigPath, 'utf8'));
     expect(genai.model.decoder).toMatchObject({ filename: 'model.onnx', head_size: 16, hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 2, num_hidden_layers: 4 });
-    expect(genai.model.decoder.session_options.provider_options).toEqual([{ cuda: {} }]);
-    expect(genai.model.decoder.inputs.past_key_names).toBe('past_key_values.%d.key');
+    expect(genai.model.decoder.session_options.provider_options).toEqual([]);
+    expect(genai.model.decoder.inputs).toEqual({ input_ids: 'input_ids', attention_mask: 'attention_mask', past_key_names: 'past_key_values.%d.key', past_value_names: 'past_key_values.%d.value' });
     expect(genai.model).toMatchObject({ bos_token_id: 1, eos_token_id: 2, pad_token_id: 2, context_length: 128, vocab_size: 192, type: 'llama' });
-    expect(genai.search.past_present_share_buffer).toBe(true);
+    expect(genai.search.past_present_share_buffer).toBe(false);
     expect(result.tokenizerFiles.map((f) => path.basename(f))).toEqual(['tokenizer.json', 'tokenizer_config.json']);
+  });
+});
+
+describe('CUDA targets', () => {
+  it.each([
+    ['fp16', 'GroupQueryAttention', true],
+    ['fp32', 'RotaryEmbedding', false],
+  ] as const)('%s uses %s (CUDA GroupQueryAttention is fp16-only) and sets the shared KV buffer to %s', async (precision, op, shared) => {
+    const outDir = await tempDir('cuda');
+    try {
+      const result = await buildDecoder({ modelDir: fixtureDir('mistral'), outDir, precision, provider: 'CUDAExecutionProvider' });
+      const ops = new Set((await readModel(result.modelPath)).model.graph!.node!.map((n) => n.op_type));
+      expect(ops.has(op)).toBe(true);
+      expect(ops.has('GroupQueryAttention')).toBe(precision === 'fp16');
+      const genai = JSON.parse(await readFile(result.genaiConfigPath, 'utf8'));
+      expect(genai.model.decoder.session_options.provider_options).toEqual([{ cuda: {} }]);
+      expect(genai.search.past_present_share_buffer).toBe(shared);
+    } finally {
+      await removeDir(outDir);
+    }
   });
 });
 

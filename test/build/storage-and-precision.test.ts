@@ -71,3 +71,21 @@ describe('RMSNorm in standard ONNX operators (for providers without the fused on
     }
   });
 });
+
+describe('attention in standard operators (the CUDA fp32 form), checked on CPU', () => {
+  it.each(TINY_ARCHITECTURES)('%s matches the reference past its window / original context, through the KV cache', async (arch) => {
+    const built = await buildAndOpen(fixtureDir(arch), 'fp32', { attention: 'plain' });
+    try {
+      const ops = new Set((await readModel(built.result.modelPath)).model.graph!.node!.map((n) => n.op_type));
+      expect(ops.has('GroupQueryAttention')).toBe(false);
+      const tokens = prompt(40, TINY_CONFIGS[arch].vocab_size as number);
+      const expected = built.reference.forward(tokens, built.reference.emptyCache());
+      const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
+      const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
+      expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+      expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    } finally {
+      await removeDir(built.outDir);
+    }
+  });
+});

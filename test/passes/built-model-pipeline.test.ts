@@ -85,4 +85,12 @@ describe('optimizeOnnxModel on a built decoder', () => {
     expect(written.graph!.input!.find((v) => v.name === 'past_key_values.0.key')!.type!.tensor_type!.elem_type).toBe(DataType.FLOAT16);
     expect(cosine(await logits(builtModel), await logits(report.modelPath))).toBeGreaterThan(0.95);
   });
+
+  it('int4 for CUDA on a model built in fp16: quantized as it is, not converted again', async () => {
+    const built16 = await buildDecoder({ modelDir: 'fixtures/tiny-llama', outDir: path.join(dir, 'fp16-built'), precision: 'fp16', provider: 'CUDAExecutionProvider' });
+    const report = await optimizeOnnxModel(built16.modelPath, path.join(dir, 'fp16-built-int4'), { precision: 'int4', provider: 'CUDAExecutionProvider', ortLevel: 'none', threads: 2 });
+    expect(report.fp16).toBeUndefined();
+    expect(report.quantize!.quantized.count).toBe(29);
+    expect(cosine(await logits(builtModel), await logits(report.modelPath))).toBeGreaterThan(0.95);
+  });
 });

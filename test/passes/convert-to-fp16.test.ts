@@ -29,7 +29,9 @@ function smallFloatModel(): ModelProto {
       node('Cast', ['shape'], ['shapeFloat'], { attribute: [intAttr('to', DataType.FLOAT)] }),
       node('ReduceMean', ['shapeFloat'], ['meanShape']),
       node('Div', ['scaled', 'meanShape'], ['divided']),
-      node('Softmax', ['divided'], ['Y'], { attribute: [intAttr('axis', -1)] }),
+      node('ConstantOfShape', ['shape'], ['zeros']),
+      node('Add', ['divided', 'zeros'], ['shifted']),
+      node('Softmax', ['shifted'], ['Y'], { attribute: [intAttr('axis', -1)] }),
     ],
     initializer: [
       floatTensor('gamma', [HIDDEN], randomFloats(HIDDEN, 21, 1)),
@@ -72,6 +74,8 @@ describe('convertToFp16', () => {
     expect(Number(cast.attribute![0].i)).toBe(DataType.FLOAT16);
     const constant = written.graph!.node!.find((n) => n.op_type === 'Constant')!;
     expect(constant.attribute![0].t!.data_type).toBe(DataType.FLOAT16);
+    const zeros = written.graph!.node!.find((n) => n.op_type === 'ConstantOfShape')!;
+    expect(zeros.attribute![0].t!.data_type).toBe(DataType.FLOAT16);
     const proj = written.graph!.node!.find((n) => n.name === 'proj')!;
     expect(proj.metadata_props).toEqual([{ key: 'module', value: 'proj' }]);
 
@@ -83,7 +87,7 @@ describe('convertToFp16', () => {
 
   it('for CPU: ops without an fp16 CPU kernel stay float32 behind Casts, fp16 inputs and outputs without keepIoTypes', async () => {
     const { model: converted, report } = convertToFp16(smallFloatModel(), { keepIoTypes: false, provider: 'CPUExecutionProvider' });
-    expect(report.fp32Nodes).toMatchObject({ MatMul: 1, Add: 1, Relu: 1, Mul: 1, Softmax: 1 });
+    expect(report.fp32Nodes).toMatchObject({ MatMul: 1, Add: 2, Relu: 1, Mul: 1, Softmax: 1 });
     const types = new Map(converted.graph!.initializer!.map((t) => [t.name, t.data_type]));
     expect(types.get('gamma')).toBe(DataType.FLOAT16); // read by LayerNormalization, which has an fp16 CPU kernel
     expect(types.get('W')).toBe(DataType.FLOAT); // read only by MatMul, which has none

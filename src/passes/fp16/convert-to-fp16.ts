@@ -9,11 +9,10 @@ import { DataType } from '../../onnx/data-types.ts';
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../onnx/types.ts';
 import { AttributeType } from '../../onnx/types.ts';
 import { intAttr } from '../graph/attributes.ts';
-import { indexGraph } from '../graph/graph-index.ts';
 import { UniqueNames } from '../graph/unique-names.ts';
 import type { ExecutionProvider } from '../quantize/options.ts';
-import { FLOAT32_ONLY_INPUTS, IN_PLACE_INPUTS, opKey, runsInFp16 } from './fp16-kernels.ts';
-import { floatValues, STATISTICS_OUTPUTS } from './float-values.ts';
+import { CastMaker, castFloatOutputs } from './casts.ts';
+import { needsFp16, planPrecisions, type Precision, type PrecisionPlan } from './plan-precisions.ts';
 import { toFloat16Tensor } from './to-float16-tensor.ts';
 
 export interface Fp16Options {
@@ -38,8 +37,6 @@ export interface Fp16Result {
   model: ModelProto;
   report: Fp16Report;
 }
-
-type Precision = 'fp16' | 'fp32';
 
 export function convertToFp16(model: ModelProto, options: Fp16Options = {}): Fp16Result {
   const provider = options.provider ?? 'CPUExecutionProvider';
@@ -67,42 +64,6 @@ export function convertToFp16(model: ModelProto, options: Fp16Options = {}): Fp1
   return { model: { ...model, graph: converted }, report: report(graph, plan, provider, keepIoTypes, casts.count + outputs.size) };
 }
 
-interface PrecisionPlan {
-  floats: Set<string>;
-  fp16Nodes: Set<NodeProto>;
-  precision: Map<string, Precision>;
-}
-
-function planPrecisions(graph: GraphProto, provider: ExecutionProvider, keepIoTypes: boolean): PrecisionPlan {
-  const floats = floatValues(graph);
-  const precision = new Map<string, Precision>();
-  for (const input of graph.input ?? []) if (floats.has(input.name ?? '')) precision.set(input.name ?? '', keepIoTypes ? 'fp32' : 'fp16');
-  const touchesFloat = (n: NodeProto) => [...(n.input ?? []), ...(n.output ?? [])].some((v) => floats.has(v));
-  const inPlaceFromFp32Input = (n: NodeProto) =>
-    (IN_PLACE_INPUTS.get(opKey(n.op_type ?? '', n.domain)) ?? []).some((i) => precision.get(n.input?.[i] ?? '') === 'fp32');
-  const fp16Nodes = new Set((graph.node ?? []).filter((n) => touchesFloat(n) && runsInFp16(n.op_type ?? '', n.domain, provider) && !inPlaceFromFp32Input(n)));
-  const index = indexGraph(graph);
-  for (const tensor of graph.initializer ?? []) {
-    const name = tensor.name ?? '';
-    if (!floats.has(name)) continue;
-    const readInFp16 = (index.consumers.get(name) ?? []).some((n) => fp16Nodes.has(n) && (n.input ?? []).some((v, i) => v === name && needsFp16(n, i, fp16Nodes)));
-    precision.set(name, readInFp16 ? 'fp16' : 'fp32');
-  }
-  for (const n of graph.node ?? []) {
-    const statistics = STATISTICS_OUTPUTS.get(opKey(n.op_type ?? '', n.domain)) ?? [];
-    (n.output ?? []).forEach((output, i) => {
-      if (floats.has(output)) precision.set(output, fp16Nodes.has(n) && !statistics.includes(i) ? 'fp16' : 'fp32');
-    });
-  }
-  return { floats, fp16Nodes, precision };
-}
-
-/** Whether input `index` of `n` must be fp16: fp16 nodes read fp16 except float32-only slots; Cast reads anything. */
-function needsFp16(n: NodeProto, index: number, fp16Nodes: Set<NodeProto>): boolean {
-  if (!fp16Nodes.has(n) || n.op_type === 'Cast') return false;
-  return !(FLOAT32_ONLY_INPUTS.get(opKey(n.op_type ?? '', n.domain)) ?? []).includes(index);
-}
-
 function rewireInputs(n: NodeProto, plan: PrecisionPlan, casts: CastMaker): NodeProto {
   const input = (n.input ?? []).map((name, i) => {
     const has = plan.precision.get(name);
@@ -113,39 +74,13 @@ function rewireInputs(n: NodeProto, plan: PrecisionPlan, casts: CastMaker): Node
   return { ...n, input };
 }
 
-/** Cast nodes made on demand, one per (value, precision), emitted just before their first reader. */
-class CastMaker {
-  count = 0;
-  private readonly made = new Map<string, string>();
-  private pending: NodeProto[] = [];
-
-  constructor(private readonly names: UniqueNames) {}
-
-  castOf(value: string, to: Precision): string {
-    const key = `${value}\u0000${to}`;
-    const existing = this.made.get(key);
-    if (existing) return existing;
-    const output = this.names.make(`${value}_${to}`);
-    this.pending.push(castNode(this.names.make(`${output}_Cast`), value, output, to));
-    this.made.set(key, output);
-    this.count += 1;
-    return output;
-  }
-
-  takePending(): NodeProto[] {
-    const taken = this.pending;
-    this.pending = [];
-    return taken;
-  }
-}
-
-function castNode(name: string, input: string, output: string, to: Precision): NodeProto {
-  return { name, op_type: 'Cast', domain: '', input: [input], output: [output], attribute: [intAttr('to', to === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT)] };
-}
-
 /** An fp16 node: Cast to float32 becomes Cast to float16, float32 tensor attributes (Constant's value) float16. */
 function toFp16Node(n: NodeProto): NodeProto {
   const attribute = (n.attribute ?? []).map((a) => fp16Attribute(n, a));
+  // Without a value, ConstantOfShape makes float32 zeros: spell out a float16 zero instead.
+  if (n.op_type === 'ConstantOfShape' && !attribute.some((a) => a.name === 'value')) {
+    attribute.push({ name: 'value', type: AttributeType.TENSOR, t: { data_type: DataType.FLOAT16, dims: [1], raw_data: new Uint8Array(2) } });
+  }
   return { ...n, attribute };
 }
 
@@ -158,28 +93,6 @@ function fp16Attribute(n: NodeProto, a: AttributeProto): AttributeProto {
     return { name: 'value', type: AttributeType.TENSOR, t: toFloat16Tensor(tensor) };
   }
   return a;
-}
-
-/**
- * Float graph outputs all in one precision (float32 with keepIoTypes, else float16): an output computed in the
- * other is renamed inside the graph and a Cast restores the name the caller knows. Returns the outputs so cast
- * (original name → internal name).
- */
-function castFloatOutputs(graph: GraphProto, node: NodeProto[], plan: PrecisionPlan, names: UniqueNames, wanted: Precision): Map<string, string> {
-  const cast = new Map<string, string>();
-  for (const output of graph.output ?? []) {
-    const name = output.name ?? '';
-    const has = plan.precision.get(name);
-    if (!has || has === wanted) continue;
-    const internal = names.make(`${name}_${has}`);
-    for (const n of node) {
-      n.input = (n.input ?? []).map((v) => (v === name ? internal : v));
-      n.output = (n.output ?? []).map((v) => (v === name ? internal : v));
-    }
-    node.push(castNode(names.make(`${name}_Cast`), internal, name, wanted));
-    cast.set(name, internal);
-  }
-  return cast;
 }
 
 function typed(value: ValueInfoProto, precision: Map<string, Precision>): ValueInfoProto {

@@ -1,0 +1,73 @@
+/**
+ * What the standard-operator attention shares across layers, computed from attention_mask: each new token's
+ * position (cumulative count of attended tokens − 1, as transformers derives position_ids) and one additive
+ * mask [B, 1, 1, S, T] that is 0 where a query may see a key (causal, not padding, inside the sliding window)
+ * and the float type's lowest value elsewhere. No module: shared by every layer.
+ */
+import { DataType } from '../onnx/data-types.ts';
+import { intAttribute } from './attributes.ts';
+import type { BuildContext } from './build-context.ts';
+import { encodeFloats } from './convert-float.ts';
+
+const PREFIX = '/model/attn_mask_reformat/plain_attention_subgraph';
+
+/** The most negative finite value of each float type: exp() of it is 0, and unlike -Infinity it never makes NaN. */
+const LOWEST: Record<number, number> = { [DataType.FLOAT]: -3.4028234663852886e38, [DataType.FLOAT16]: -65504 };
+
+export interface PlainAttentionInputs {
+  /** int64 [B, S]: rotary positions of the new tokens. */
+  positions: string;
+  /** float [B, 1, 1, S, T]: added to the attention scores. */
+  mask: string;
+}
+
+function scalar(context: BuildContext, name: string, value: number): string {
+  const bytes = encodeFloats(new Float32Array([value]), context.format);
+  return context.graph.initializer(`${PREFIX}/${name}`, context.floatType, [], { kind: 'bytes', bytes });
+}
+
+interface Positions {
+  /** int64 [B, T]: the position of every token the mask covers. */
+  keys: string;
+  /** int64 [B, S]: the last S of them, the new tokens. */
+  queries: string;
+}
+
+function int64(context: BuildContext, name: string, values: number[], dims?: number[]): string {
+  return context.graph.int64(`${PREFIX}/${name}`, values, dims);
+}
+
+function node(context: BuildContext, op: string, suffix: string, inputs: string[], attributes = [] as ReturnType<typeof intAttribute>[]): string {
+  return context.graph.add1({ op, name: `${PREFIX}/${suffix}`, inputs, attributes });
+}
+
+function addPositions(context: BuildContext, inputIds: string, attentionMask: string): Positions {
+  const counted = node(context, 'CumSum', 'CumSum', [attentionMask, int64(context, 'axis', [1], [])]);
+  const keys = node(context, 'Sub', 'Sub', [counted, int64(context, 'one', [1], [])]);
+  const newTokens = node(context, 'Shape', 'Shape', [inputIds], [intAttribute('start', 1), intAttribute('end', 2)]);
+  const fromEnd = node(context, 'Neg', 'Neg', [newTokens]);
+  const queries = node(context, 'Slice', 'Slice', [keys, fromEnd, int64(context, 'end', [Number.MAX_SAFE_INTEGER]), int64(context, 'slice_axes', [1])]);
+  return { keys, queries };
+}
+
+/** Allowed where key ≤ query, the key is not padding and (with a window) query − key < window. */
+function addAdditiveMask(context: BuildContext, positions: Positions, attentionMask: string): string {
+  const keyAxes = int64(context, 'key_axes', [1, 2, 3]);
+  // Broadcast shapes: keys [B, 1, 1, 1, T] against queries [B, 1, 1, S, 1].
+  const keys = node(context, 'Unsqueeze', 'Unsqueeze_keys', [positions.keys, keyAxes]);
+  const queries = node(context, 'Unsqueeze', 'Unsqueeze_queries', [positions.queries, int64(context, 'query_axes', [1, 2, 4])]);
+  const causal = node(context, 'LessOrEqual', 'LessOrEqual', [keys, queries]);
+  const notPadding = node(context, 'Equal', 'Equal', [node(context, 'Unsqueeze', 'Unsqueeze_mask', [attentionMask, keyAxes]), int64(context, 'one', [1], [])]);
+  let allowed = node(context, 'And', 'And', [causal, notPadding]);
+  const window = context.spec.slidingWindow;
+  if (window !== undefined) {
+    const inWindow = node(context, 'Less', 'Less_window', [node(context, 'Sub', 'Sub_distance', [queries, keys]), int64(context, 'window', [window], [])]);
+    allowed = node(context, 'And', 'And_window', [allowed, inWindow]);
+  }
+  return node(context, 'Where', 'Where', [allowed, scalar(context, 'zero', 0), scalar(context, 'lowest', LOWEST[context.floatType])]);
+}
+
+export function addPlainAttentionInputs(context: BuildContext, inputIds: string, attentionMask: string): PlainAttentionInputs {
+  const positions = addPositions(context, inputIds, attentionMask);
+  return { positions: positions.queries, mask: addAdditiveMask(context, positions, attentionMask) };
+}
