@@ -14,7 +14,7 @@ import { virtualModelRepo } from '../fixtures-hub/hub-repos.ts';
 import { writeSparseSafetensors, writeSparseShards } from '../fixtures-hub/safetensors-files.ts';
 
 const COST_MODELS = path.join(import.meta.dirname, '..', '..', 'cost-models');
-const OLIVE_TABLES = path.join(import.meta.dirname, 'olive-tables');
+const OLIVE_TABLES = path.join(import.meta.dirname, '..', 'olive-tables');
 
 const CASES = [
   { olive: 'Llama-2-7B', config: 'Llama-2-7B', shards: 2, checkpointBytes: 13_476_831_232 },

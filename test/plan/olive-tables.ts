@@ -1,9 +1,11 @@
 /** Olive's own cost tables (REFERENCE §2) and the sizes of their models, for parity tests. */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CostRow } from '../../src/cost/types.ts';
 import type { RuntimeModel } from '../../src/plan/types.ts';
 
-const TABLES = '/work/shared/cost-models-olive';
+// Olive's own output files (../shared/cost-models-olive), copied into the repo so CI's clone has them
+const TABLES = path.join(import.meta.dirname, '..', 'olive-tables');
 
 export type OliveModel = 'Phi-3.5-mini' | 'Phi-3-mini' | 'Llama-2-7B' | 'Llama-2-13B' | 'Llama-3.1-8B';
 
