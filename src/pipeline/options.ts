@@ -1,9 +1,10 @@
 /** What auto-opt is asked to do, after the CLI has parsed and validated the flags (also the library's input). */
+import type { OutputPrecision } from '../passes/optimize-onnx-model.ts';
+import type { ExecutionProvider } from '../providers.ts';
 import type { BudgetCovers, SplitGranularity, SplitStrategy } from '../plan/types.ts';
 import type { SplitRequest } from '../plan/validate-split-flags.ts';
 
-export type Precision = 'fp32' | 'fp16' | 'int4' | 'int8';
-export type Provider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
+export type Provider = ExecutionProvider;
 export type Device = 'cpu' | 'gpu' | 'npu';
 
 export interface AutoOptOptions {
@@ -12,7 +13,7 @@ export interface AutoOptOptions {
   outputPath: string;
   device: Device;
   provider: Provider;
-  precision: Precision;
+  precision: OutputPrecision;
   /** No split, equal layers (--num-splits), or a memory budget (--memory, with or without --cost-model). */
   split: SplitRequest;
   splitStrategy: SplitStrategy;

@@ -1,7 +1,8 @@
 /** What validating a split model checks and finds. */
 
 /** ONNX Runtime execution provider names as Olive spells them. */
-export type ExecutionProvider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
+export type { ExecutionProvider } from '../providers.ts';
+import type { ExecutionProvider } from '../providers.ts';
 
 export interface TensorDifference {
   name: string;

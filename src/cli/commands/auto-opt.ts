@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
+import { EXECUTION_PROVIDERS } from '../../providers.ts';
 import { validateSplitFlags } from '../../plan/validate-split-flags.ts';
 import type { AutoOptOptions } from '../../pipeline/options.ts';
 import { runAutoOpt } from '../../pipeline/auto-opt.ts';
@@ -20,7 +21,7 @@ const OLIVE_PROVIDERS = [
   'TensorrtExecutionProvider', 'ROCMExecutionProvider', 'MIGraphXExecutionProvider', 'NvTensorRTRTXExecutionProvider',
   'JsExecutionProvider', 'QNNExecutionProvider', 'VitisAIExecutionProvider', 'WebGpuExecutionProvider',
 ] as const;
-const SUPPORTED_PROVIDERS = ['CPUExecutionProvider', 'CUDAExecutionProvider'] as const;
+const SUPPORTED_PROVIDERS = EXECUTION_PROVIDERS;
 
 const OLIVE_PRECISIONS = ['int4', 'int8', 'int16', 'int32', 'uint4', 'uint8', 'uint16', 'uint32', 'fp4', 'fp8', 'fp16', 'fp32', 'nf4', 'bf16'] as const;
 const SUPPORTED_PRECISIONS = ['fp32', 'fp16', 'int4', 'int8'] as const;

@@ -3,7 +3,8 @@ import os from 'node:os';
 import { OliveError } from '../../errors.ts';
 import type { QuantBits } from './block-quantize.ts';
 
-export type ExecutionProvider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
+export type { ExecutionProvider } from '../../providers.ts';
+import type { ExecutionProvider } from '../../providers.ts';
 
 export interface QuantizeOptions {
   bits: QuantBits;
