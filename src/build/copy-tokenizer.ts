@@ -2,17 +2,9 @@
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import { TOKENIZER_FILES } from '../hf/model-files.ts';
 
-export const TOKENIZER_FILES = [
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'added_tokens.json',
-  'tokenizer.model',
-  'vocab.json',
-  'merges.txt',
-  'chat_template.jinja',
-];
+export { TOKENIZER_FILES };
 
 /** Returns the copied files' new paths; files the source lacks are skipped. */
 export async function copyTokenizerFiles(modelDir: string, outDir: string): Promise<string[]> {

@@ -3,7 +3,7 @@
  * (REFERENCE §1, §3, §4). Intermediate models go to a work folder beside the output and are removed at the end;
  * the output folder appears whole or not at all.
  */
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDecoder } from '../build/build-decoder.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
@@ -29,7 +29,7 @@ export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): P
   if (!options.dryRun) await requireReplaceable(options.outputPath, options.force);
   const loaded = await timer.run('load', `reading ${options.model}`, () => loadInput(input, options, reporter));
   const plan = await timer.run('plan', describeSplitRequest(options), () => planFor(loaded, options));
-  if (options.dryRun) return summarize({ options, input: loaded, plan, timings: timer.timings });
+  if (options.dryRun) return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, timings: timer.timings }));
 
   const work = await mkdtemp(path.join(await outputParent(options.outputPath), '.olive-work-'));
   try {
@@ -42,7 +42,7 @@ export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): P
     await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
     if (!plan) {
       await timer.run('write', options.outputPath, () => publishModelFolder(path.dirname(modelPath), modelPath, options));
-      return summarize({ options, input: loaded, plan, optimized, timings: timer.timings });
+      return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, optimized, timings: timer.timings }));
     }
     const split: SplitResult = await timer.run('split', `${plan.splits.length} splits`, () =>
       splitModel({
@@ -56,7 +56,7 @@ export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): P
       }),
     );
     const fileBytes = await splitFileBytes(split);
-    return summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
+    return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings }));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -135,4 +135,18 @@ async function splitFileBytes(split: SplitResult): Promise<number[]> {
     sizes[written.index] = bytes;
   }
   return sizes;
+}
+
+/**
+ * --save_config_file: the resolved run configuration beside the output, as Olive saves its workflow config. Named
+ * auto-opt-config.json, not Olive's config.json, which in a model folder is the Hugging Face config.
+ */
+export const RUN_CONFIG_FILE = 'auto-opt-config.json';
+
+async function saveRunConfig(options: AutoOptOptions, plan: SplitPlan | undefined, result: AutoOptResult): Promise<AutoOptResult> {
+  if (!options.saveConfigFile) return result;
+  await mkdir(options.outputPath, { recursive: true });
+  const file = path.join(options.outputPath, RUN_CONFIG_FILE);
+  await writeFile(file, `${JSON.stringify({ options, plan: plan ?? null }, null, 2)}\n`);
+  return { ...result, config_file: file };
 }

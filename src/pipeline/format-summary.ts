@@ -14,6 +14,7 @@ export function formatAutoOptSummary(result: AutoOptResult): string {
     if (result.validation) sections.push(validationLine(result.validation));
     sections.push(stageLine(result));
   }
+  if (result.config_file) sections.push(`run configuration saved to ${result.config_file}`);
   return `${sections.join('\n\n')}\n`;
 }
 

@@ -31,6 +31,8 @@ export interface AutoOptResult {
   quantization: { bits: number; block_size: number; quantized_nodes: number; left_nodes: number; bytes_before: number; bytes_after: number } | null;
   validation: { passed: boolean; max_abs_difference: number; provider: string; checked: string[]; not_checked: string[] } | null;
   stages: StageTiming[];
+  /** Where --save_config_file wrote the run configuration. */
+  config_file?: string;
 }
 
 export interface SummaryInputs {

@@ -1,20 +1,10 @@
 /** Tokenizer and configuration files that travel with a model folder, copied from beside the source model. */
 import { copyFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { SUPPORT_FILES } from '../hf/model-files.ts';
 
-/** genai_config.json is not listed: the split writes its own pipeline version of it. */
-export const SIDE_FILES = [
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'added_tokens.json',
-  'tokenizer.model',
-  'vocab.json',
-  'merges.txt',
-  'chat_template.jinja',
-  'config.json',
-  'generation_config.json',
-] as const;
+/** genai_config.json is not among them: the split writes its own pipeline version of it. */
+export const SIDE_FILES = SUPPORT_FILES;
 
 /** Copy the side files present in sourceDir; returns the names copied. */
 export async function copySideFiles(sourceDir: string, targetDir: string): Promise<string[]> {

@@ -104,6 +104,16 @@ describe('output folders', () => {
     expect((await readdir(work)).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
+  it('--save_config_file writes the resolved run configuration, even on a dry run', async () => {
+    const out = path.join(work, 'saved-config');
+    const run = await olive(['auto-opt', '-m', FIXTURE, '--num-splits', '2', '--dry_run', '--save_config_file', '-o', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const saved = JSON.parse(await readFile(path.join(out, 'auto-opt-config.json'), 'utf8'));
+    expect(saved.options.split).toEqual({ method: 'num-splits', numSplits: 2 });
+    expect(saved.plan.splits).toHaveLength(2);
+    expect(await readdir(out)).toEqual(['auto-opt-config.json']);
+  });
+
   it('without split flags writes one model that loads, with its genai_config and tokenizer', async () => {
     const out = path.join(work, 'whole');
     const run = await olive(['auto-opt', '-m', FIXTURE, '-o', out]);

@@ -115,7 +115,7 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     .option('--use_model_builder', 'accepted for Olive compatibility: the graph is always built model-builder style')
     .option('--use_ort_genai', 'accepted for Olive compatibility: genai_config.json is always written')
     .option('--log_level <level>', 'logging level: 0 DEBUG, 1 INFO, 2 WARNING, 3 ERROR (default), 4 CRITICAL', '3')
-    .option('--save_config_file', 'write the resolved run configuration to <output>/config.json')
+    .option('--save_config_file', 'write the resolved run configuration to <output>/auto-opt-config.json')
     .option('--dry_run', 'print the split plan and the stages, write no model')
     .option('--disable_telemetry', 'accepted for Olive compatibility: olive-node sends no telemetry');
   addRefusedFlags(command, REFUSED);

@@ -83,7 +83,11 @@ export async function quantizeWeight(
     const slab: Slab = { firstRow, rows: bytes.byteLength / innerBytes };
     firstRow += slab.rows;
     await pool.whenSlotFree();
-    placed.push(pool.run(slabJob(weight, slab, bytes, settings)).then((result) => placeSlab(out, result, weight, slab, settings)));
+    const placing = pool.run(slabJob(weight, slab, bytes, settings)).then((result) => placeSlab(out, result, weight, slab, settings));
+    // Awaited below by Promise.all; until then (the loop awaits the source and free slots) a rejection, e.g. from
+    // a pool closed while this weight was being read ahead, must not count as unhandled.
+    placing.catch(() => undefined);
+    placed.push(placing);
   }
   await Promise.all(placed);
   return out;
