@@ -2,16 +2,17 @@
 import { formatBytes } from '../format/bytes.ts';
 import { formatPlanTable } from '../plan/format-plan-table.ts';
 import { formatTable } from '../format/table.ts';
+import { formatValidationReport } from '../runtime/format-validation-report.ts';
 import type { AutoOptResult, SplitSummary } from './result.ts';
 
 export function formatAutoOptSummary(result: AutoOptResult): string {
   const sections = [headline(result)];
-  if (result.plan) sections.push(formatPlanTable(result.plan));
+  if (result.plan) sections.push(formatPlanTable({ ...result.plan, splits: result.splits }));
   if (result.dry_run) sections.push(dryRunStages(result));
   else {
     if (result.splits.length > 0) sections.push(splitTable(result.splits));
     if (result.quantization) sections.push(quantizationLine(result.quantization));
-    if (result.validation) sections.push(validationLine(result.validation));
+    if (result.validation) sections.push(formatValidationReport(result.validation));
     sections.push(stageLine(result));
   }
   if (result.config_file) sections.push(`run configuration saved to ${result.config_file}`);
@@ -29,25 +30,21 @@ function headline(result: AutoOptResult): string {
 function splitTable(splits: SplitSummary[]): string {
   const rows = splits.map((split) => [
     String(split.index),
-    split.file,
+    split.file ?? '-',
     split.layers ? `${split.layers[0]}-${split.layers[1]}` : 'none',
-    String(split.modules),
-    formatBytes(split.file_bytes),
-    formatBytes(split.estimated_runtime_bytes),
-    split.measured_peak_rss_bytes === null ? '-' : formatBytes(split.measured_peak_rss_bytes),
+    String(split.modules.length),
+    split.file_bytes === undefined ? '-' : formatBytes(split.file_bytes),
+    formatBytes(split.runtime_bytes),
+    split.measured_peak_rss_bytes == null ? '-' : formatBytes(split.measured_peak_rss_bytes),
   ]);
-  return formatTable(['split', 'file', 'layers', 'modules', 'on disk', 'estimated', 'measured RSS'], rows);
+  return formatTable(['split', 'file', 'layers', 'modules', 'on disk', 'estimated runtime', 'measured RSS'], rows);
 }
 
 function quantizationLine(q: NonNullable<AutoOptResult['quantization']>): string {
-  return `quantized ${q.quantized_nodes} MatMul weights to int${q.bits} (block ${q.block_size}): ${formatBytes(q.bytes_before)} → ${formatBytes(q.bytes_after)}; left ${q.left_nodes} in float`;
-}
-
-function validationLine(v: NonNullable<AutoOptResult['validation']>): string {
-  const verdict = v.passed ? 'PASSED' : 'FAILED';
-  const lines = [`validation ${verdict} on ${v.provider}: largest |difference| whole vs cascade ${v.max_abs_difference}`];
-  for (const note of v.not_checked) lines.push(`  not checked: ${note}`);
-  return lines.join('\n');
+  return (
+    `quantized ${q.quantized_nodes} MatMul weights to int${q.bits} (block ${q.block_size}): ${formatBytes(q.bytes_before)} → ${formatBytes(q.bytes_after)}; ` +
+    `left ${q.left_nodes} in float (${formatBytes(q.left_bytes)})`
+  );
 }
 
 function stageLine(result: AutoOptResult): string {
@@ -56,7 +53,7 @@ function stageLine(result: AutoOptResult): string {
 
 function dryRunStages(result: AutoOptResult): string {
   const stages = ['load', 'convert', result.precision === 'int4' || result.precision === 'int8' ? `quantize (${result.precision})` : undefined];
-  if (result.plan) stages.push(`split (${result.plan.splits.length})`, 'validate');
+  if (result.plan) stages.push(`split (${result.splits.length})`, 'validate');
   stages.push('write');
   return `stages: ${stages.filter(Boolean).join(' → ')}`;
 }

@@ -1,35 +1,36 @@
-/** What auto-opt did, as plain JSON data: printed by --json, drawn as the summary table otherwise. */
+/**
+ * What auto-opt did, as plain JSON data: printed by --json, drawn as the summary otherwise. `splits` is the plan's
+ * list (the shape `--dry_run --json` promises: index, modules, layers, weight_bytes, runtime_bytes,
+ * flops_per_token…), each completed with its files and measured memory once written.
+ */
 import type { OptimizeOnnxReport } from '../passes/optimize-onnx-model.ts';
 import type { QuantizeReport } from '../passes/quantize/quantize-weights.ts';
-import type { SplitPlan } from '../plan/types.ts';
+import type { PlanSplit, SplitPlan } from '../plan/types.ts';
 import type { ValidationReport } from '../runtime/types.ts';
 import type { SplitResult } from '../split/types.ts';
 import type { LoadedInput } from './auto-opt.ts';
 import type { AutoOptOptions } from './options.ts';
 import type { StageTiming } from './stage-timer.ts';
 
-export interface SplitSummary {
-  index: number;
-  file: string;
-  layers: [number, number] | null;
-  modules: number;
-  file_bytes: number;
-  weight_bytes: number;
-  estimated_runtime_bytes: number;
-  measured_peak_rss_bytes: number | null;
+export interface SplitSummary extends PlanSplit {
+  /** Set once written: the split's .onnx file, its bytes on disk with its data file, its measured peak RSS. */
+  file?: string;
+  file_bytes?: number;
+  measured_peak_rss_bytes?: number | null;
 }
 
 export interface AutoOptResult {
+  splits: SplitSummary[];
+  /** The plan's settings (method, strategy, budget…) without its splits, which are above; null when not split. */
+  plan: Omit<SplitPlan, 'splits'> | null;
   output_path: string;
   dry_run: boolean;
   model: { kind: 'onnx' | 'hf'; source: string; folder: string };
   precision: AutoOptOptions['precision'];
   provider: AutoOptOptions['provider'];
-  plan: SplitPlan | null;
-  splits: SplitSummary[];
   duplicated_bytes: number;
-  quantization: { bits: number; block_size: number; quantized_nodes: number; left_nodes: number; bytes_before: number; bytes_after: number } | null;
-  validation: { passed: boolean; max_abs_difference: number; provider: string; checked: string[]; not_checked: string[] } | null;
+  quantization: { bits: number; block_size: number; quantized_nodes: number; left_nodes: number; bytes_before: number; bytes_after: number; left_bytes: number } | null;
+  validation: ValidationReport | null;
   stages: StageTiming[];
   /** Where --save_config_file wrote the run configuration. */
   config_file?: string;
@@ -48,46 +49,27 @@ export interface SummaryInputs {
 
 export function summarize(inputs: SummaryInputs): AutoOptResult {
   const { options, input, plan, optimized, split } = inputs;
+  const { splits: plannedSplits = [], ...planSettings } = plan ?? {};
   return {
+    splits: plannedSplits.map((planned) => withWrittenFiles(planned, split, inputs.fileBytes ?? [])),
+    plan: plan ? (planSettings as Omit<SplitPlan, 'splits'>) : null,
     output_path: options.outputPath,
     dry_run: options.dryRun,
     model: input.kind === 'onnx' ? { kind: 'onnx', source: input.path, folder: input.path } : { kind: 'hf', source: input.source.id, folder: input.source.dir },
     precision: options.precision,
     provider: options.provider,
-    plan: plan ?? null,
-    splits: split ? splitSummaries(split, plan, inputs.fileBytes ?? []) : [],
     duplicated_bytes: split?.duplicatedBytes ?? 0,
     quantization: optimized?.quantize ? quantizationSummary(optimized.quantize) : null,
-    validation: split?.validation ? validationSummary(split.validation) : null,
+    validation: split?.validation ?? null,
     stages: inputs.timings,
   };
 }
 
-function splitSummaries(split: SplitResult, plan: SplitPlan | undefined, fileBytes: number[]): SplitSummary[] {
-  return split.splits.map((written) => {
-    const planned = plan?.splits[written.index];
-    const measured = split.validation?.memory?.find((m) => m.index === written.index);
-    return {
-      index: written.index,
-      file: written.file,
-      layers: planned?.layers ?? null,
-      modules: planned?.modules.length ?? 0,
-      file_bytes: fileBytes[written.index] ?? 0,
-      weight_bytes: written.weightBytes,
-      estimated_runtime_bytes: planned?.runtime_bytes ?? 0,
-      measured_peak_rss_bytes: measured?.peakRssBytes ?? null,
-    };
-  });
-}
-
-function validationSummary(report: ValidationReport): NonNullable<AutoOptResult['validation']> {
-  return {
-    passed: report.passed,
-    max_abs_difference: report.maxAbsDifference,
-    provider: report.provider,
-    checked: report.checked,
-    not_checked: report.notChecked,
-  };
+function withWrittenFiles(planned: PlanSplit, split: SplitResult | undefined, fileBytes: number[]): SplitSummary {
+  const written = split?.splits.find((candidate) => candidate.index === planned.index);
+  if (!written) return planned;
+  const measured = split?.validation?.memory?.find((m) => m.index === planned.index);
+  return { ...planned, file: written.file, file_bytes: fileBytes[planned.index] ?? 0, measured_peak_rss_bytes: measured?.peakRssBytes ?? null };
 }
 
 function quantizationSummary(report: QuantizeReport): NonNullable<AutoOptResult['quantization']> {
@@ -98,5 +80,6 @@ function quantizationSummary(report: QuantizeReport): NonNullable<AutoOptResult[
     left_nodes: report.left.count,
     bytes_before: report.quantized.weightBytes,
     bytes_after: report.quantized.quantizedBytes,
+    left_bytes: report.left.weightBytes,
   };
 }

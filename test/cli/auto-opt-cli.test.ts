@@ -99,7 +99,10 @@ describe('output folders', () => {
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as AutoOptResult;
     expect(result.dry_run).toBe(true);
-    expect(result.plan?.splits.length).toBeGreaterThan(0);
+    // the plan's splits, in the shape the planner's JSON promises
+    expect(result.splits.length).toBeGreaterThan(0);
+    expect(Object.keys(result.splits[0])).toEqual(expect.arrayContaining(['index', 'modules', 'layers', 'weight_bytes', 'runtime_bytes', 'flops_per_token']));
+    expect(result.splits[0].file).toBeUndefined();
     expect(existsSync(out)).toBe(false);
     expect((await readdir(work)).filter((name) => name.startsWith('.'))).toEqual([]);
   });

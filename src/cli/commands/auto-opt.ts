@@ -30,6 +30,8 @@ const REFUSED: RefusedFlag[] = [
   { flags: '--use_dynamo_exporter', reason: 'there is no PyTorch exporter here; the ONNX graph is built directly from the weights' },
   { flags: '--use_qdq_encoding', reason: 'int4/int8 weights are written as com.microsoft MatMulNBits, not QDQ' },
   { flags: '--trust_remote_code', reason: 'no Python is run, so a model whose code lives in its repository cannot be loaded' },
+  { flags: '--model_script <file>', reason: 'PyTorch model scripts need Python; give a Hugging Face folder or an ONNX model' },
+  { flags: '--script_dir <dir>', reason: 'PyTorch model scripts need Python; give a Hugging Face folder or an ONNX model' },
   { flags: '--test', reason: 'random test models are made by scripts/make-fixtures.ts, not by auto-opt' },
   { flags: '-a, --adapter_path <path>', reason: 'LoRA adapters are not merged or exported' },
   { flags: '-d, --data_name <name>', reason: 'evaluation datasets (and --enable_search) are not supported' },
