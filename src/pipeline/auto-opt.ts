@@ -12,7 +12,8 @@ import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-o
 import type { SplitPlan } from '../plan/types.ts';
 import { copySideFiles } from '../split/copy-side-files.ts';
 import { splitModel } from '../split/split-model.ts';
-import { requireReplaceable } from '../split/output-folder.ts';
+import { requireReplaceable } from '../fs/output-folder.ts';
+import { trackTemporary, untrackTemporary } from '../fs/temporaries.ts';
 import type { SplitResult } from '../split/types.ts';
 import { classifyModelInput, type ModelInput } from './model-input.ts';
 import { ioPrecision, makePlan } from './make-plan.ts';
@@ -31,7 +32,7 @@ export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): P
   const plan = await timer.run('plan', describeSplitRequest(options), () => planFor(loaded, options));
   if (options.dryRun) return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, timings: timer.timings }));
 
-  const work = await mkdtemp(path.join(await outputParent(options.outputPath), '.olive-work-'));
+  const work = trackTemporary(await mkdtemp(path.join(await outputParent(options.outputPath), '.olive-work-')));
   try {
     const convertedPath = await timer.run('convert', 'building the ONNX graph', () => convert(loaded, options, work, reporter));
     const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () =>
@@ -59,6 +60,7 @@ export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): P
     return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings }));
   } finally {
     await rm(work, { recursive: true, force: true });
+    untrackTemporary(work);
   }
 }
 

@@ -2,10 +2,10 @@
  * The unsplit result (no split flags, as Olive): the model and its data file moved from the work folder into a
  * staging folder with the files that travel with it, then renamed into place.
  */
-import { copyFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { copySideFiles } from '../split/copy-side-files.ts';
-import { createStaging, publishStaging } from '../split/output-folder.ts';
+import { createStaging, discardStaging, publishStaging } from '../fs/output-folder.ts';
 import type { AutoOptOptions } from './options.ts';
 
 export const GENAI_CONFIG_FILE = 'genai_config.json';
@@ -22,7 +22,7 @@ export async function publishModelFolder(sideFilesDir: string, modelPath: string
     await carrySideFiles(sideFilesDir, staging);
     await publishStaging(staging, options.outputPath, options.force);
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    await discardStaging(staging);
     throw error;
   }
 }

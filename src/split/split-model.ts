@@ -4,7 +4,6 @@
  * and the tokenizer files, all written into a staging folder beside outDir and renamed into place at the end.
  * Then, unless turned off, the result is validated against the unsplit model (runtime/validate-split.ts).
  */
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
@@ -20,7 +19,7 @@ import { copySideFiles } from './copy-side-files.ts';
 import { cutGraph } from './cut-graph.ts';
 import { indexGraph, type GraphIndex } from './graph-index.ts';
 import { describeValues } from './infer-value-types.ts';
-import { createStaging, publishStaging, requireOutsideInput, requireReplaceable } from './output-folder.ts';
+import { createStaging, discardStaging, publishStaging, requireOutsideInput, requireReplaceable } from '../fs/output-folder.ts';
 import { duplicatedBytes, sharedInitializers } from './shared-initializers.ts';
 import { SplitValidationError } from './split-validation-error.ts';
 import { tensorBytes } from './tensor-bytes.ts';
@@ -115,7 +114,7 @@ async function writeOutput(loaded: LoadedModel, cut: CutModel, target: SplitTarg
     await publishStaging(staging, options.outDir, options.force ?? false);
     return splits;
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    await discardStaging(staging);
     throw error;
   }
 }

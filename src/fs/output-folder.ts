@@ -7,6 +7,7 @@
 import { chmod, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
+import { trackTemporary, untrackTemporary } from './temporaries.ts';
 
 /** rwxr-xr-x, as mkdir gives under the usual umask. */
 const OUTPUT_FOLDER_MODE = 0o755;
@@ -34,7 +35,7 @@ export async function createStaging(outDir: string): Promise<string> {
   const staging = await mkdtemp(path.join(parent, `.${path.basename(outDir)}.staging-`));
   // mkdtemp makes the folder private (0700); the published output should be an ordinary folder
   await chmod(staging, OUTPUT_FOLDER_MODE);
-  return staging;
+  return trackTemporary(staging);
 }
 
 /** Move the finished staging folder to outDir, replacing an existing folder (checked replaceable beforehand). */
@@ -44,10 +45,19 @@ export async function publishStaging(staging: string, outDir: string, force: boo
   const previous = await stat(target).catch(() => undefined);
   if (!previous) {
     await rename(staging, target);
+    untrackTemporary(staging);
     return;
   }
-  const retired = `${staging}-replaced`;
+  const retired = trackTemporary(`${staging}-replaced`);
   await rename(target, retired);
   await rename(staging, target);
+  untrackTemporary(staging);
   await rm(retired, { recursive: true, force: true });
+  untrackTemporary(retired);
+}
+
+/** Remove a staging folder that will not be published (the run failed). */
+export async function discardStaging(staging: string): Promise<void> {
+  await rm(staging, { recursive: true, force: true });
+  untrackTemporary(staging);
 }
