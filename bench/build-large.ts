@@ -5,12 +5,12 @@
  * folder that is deleted at the end unless --keep.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDecoder, encodeFloats, type Precision } from '../src/build/index.ts';
-import { writeSafetensors, type TensorPlan } from '../scripts/fixtures/write-safetensors.ts';
+import { buildDecoder, type Precision } from '../src/build/index.ts';
+import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 
 /** Llama-3.2-1B's published shapes. */
 const CONFIG = {
@@ -34,45 +34,11 @@ const CONFIG = {
   torch_dtype: 'bfloat16',
 };
 
-/** The block of random bf16 bytes every tensor is cut from: real, incompressible bytes without generating 2.5 GB. */
-const BLOCK_VALUES = 8 * 1024 * 1024;
 /** The build's rotary caches span a context this long; the full 131072 would only add cache bytes, not weights. */
 const BENCH_CONTEXT = 8192;
 
-function randomBlock(): Uint8Array {
-  const values = new Float32Array(BLOCK_VALUES);
-  let state = 12345;
-  for (let i = 0; i < values.length; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = (state / 2 ** 32 - 0.5) * 0.05;
-  }
-  return encodeFloats(values, 'BF16');
-}
 
-function* blockChunks(block: Uint8Array, length: number): Generator<Uint8Array> {
-  for (let done = 0; done < length; done += block.length) yield block.subarray(0, Math.min(block.length, length - done));
-}
 
-function tensorPlans(block: Uint8Array): TensorPlan[] {
-  const { hidden_size: hidden, intermediate_size: inner, num_attention_heads: heads, num_key_value_heads: kv, head_dim: dim } = CONFIG;
-  const shapes: [string, number[]][] = [['model.embed_tokens.weight', [CONFIG.vocab_size, hidden]]];
-  for (let i = 0; i < CONFIG.num_hidden_layers; i++) {
-    const p = `model.layers.${i}`;
-    shapes.push(
-      [`${p}.input_layernorm.weight`, [hidden]],
-      [`${p}.self_attn.q_proj.weight`, [heads * dim, hidden]],
-      [`${p}.self_attn.k_proj.weight`, [kv * dim, hidden]],
-      [`${p}.self_attn.v_proj.weight`, [kv * dim, hidden]],
-      [`${p}.self_attn.o_proj.weight`, [hidden, heads * dim]],
-      [`${p}.post_attention_layernorm.weight`, [hidden]],
-      [`${p}.mlp.gate_proj.weight`, [inner, hidden]],
-      [`${p}.mlp.up_proj.weight`, [inner, hidden]],
-      [`${p}.mlp.down_proj.weight`, [hidden, inner]],
-    );
-  }
-  shapes.push(['model.norm.weight', [hidden]]);
-  return shapes.map(([name, shape]) => ({ name, shape, dtype: 'BF16', bytes: () => blockChunks(block, shape.reduce((a, b) => a * b, 1) * 2) }));
-}
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -109,10 +75,9 @@ async function main(): Promise<void> {
   try {
     const modelDir = path.join(root, 'model');
     await mkdir(modelDir);
-    await writeFile(path.join(modelDir, 'config.json'), JSON.stringify(CONFIG));
     let start = process.hrtime.bigint();
     const checkpoint = path.join(modelDir, 'model.safetensors');
-    await writeSafetensors(checkpoint, tensorPlans(randomBlock()));
+    await writeSyntheticCheckpoint(modelDir, CONFIG, 'BF16');
     const checkpointBytes = (await stat(checkpoint)).size;
     console.log(`checkpoint: ${(checkpointBytes / 1e9).toFixed(2)} GB bf16 written in ${seconds(start).toFixed(1)} s`);
     const cpSeconds = timeCp(checkpoint, path.join(root, 'copy.safetensors'));

@@ -4,11 +4,11 @@
  * (prefill + decode through the KV cache, whole vs cascade) and each split's peak RSS measured in a child process.
  * `node bin/run-ts.js bench/split-report.ts [--budget 70MB] [--keep]`; everything lives in a temporary folder.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describeModules } from '../src/arch/describe-modules.ts';
-import { buildDecoder, encodeFloats } from '../src/build/index.ts';
+import { buildDecoder } from '../src/build/index.ts';
 import { costTable } from '../src/cost/cost-table.ts';
 import { parseConfig } from '../src/hf/config.ts';
 import { formatPlanTable } from '../src/plan/format-plan-table.ts';
@@ -18,7 +18,7 @@ import { runtimeModelFromConfig } from '../src/plan/runtime-model-from-config.ts
 import { formatBytes } from '../src/format/bytes.ts';
 import { formatValidationReport } from '../src/runtime/index.ts';
 import { splitModel } from '../src/split/index.ts';
-import { writeSafetensors, type TensorPlan } from '../scripts/fixtures/write-safetensors.ts';
+import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 
 const CONFIG = {
   architectures: ['LlamaForCausalLM'],
@@ -38,42 +38,9 @@ const CONFIG = {
   eos_token_id: 2,
   torch_dtype: 'float32',
 };
-/** Values every tensor is cut from: real bytes without generating each tensor separately. */
-const BLOCK_VALUES = 4 * 1024 * 1024;
 
-function randomBlock(): Uint8Array {
-  let state = 12345;
-  const values = Float32Array.from({ length: BLOCK_VALUES }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state / 2 ** 32 - 0.5) * 0.05;
-  });
-  return encodeFloats(values, 'F32');
-}
 
-function* blockChunks(block: Uint8Array, length: number): Generator<Uint8Array> {
-  for (let done = 0; done < length; done += block.length) yield block.subarray(0, Math.min(block.length, length - done));
-}
 
-function tensorPlans(block: Uint8Array): TensorPlan[] {
-  const { hidden_size: hidden, intermediate_size: inner, num_attention_heads: heads, num_key_value_heads: kv } = CONFIG;
-  const dim = hidden / heads;
-  const shapes: [string, number[]][] = [['model.embed_tokens.weight', [CONFIG.vocab_size, hidden]], ['model.norm.weight', [hidden]]];
-  for (let i = 0; i < CONFIG.num_hidden_layers; i++) {
-    const p = `model.layers.${i}`;
-    shapes.push(
-      [`${p}.input_layernorm.weight`, [hidden]],
-      [`${p}.self_attn.q_proj.weight`, [heads * dim, hidden]],
-      [`${p}.self_attn.k_proj.weight`, [kv * dim, hidden]],
-      [`${p}.self_attn.v_proj.weight`, [kv * dim, hidden]],
-      [`${p}.self_attn.o_proj.weight`, [hidden, heads * dim]],
-      [`${p}.post_attention_layernorm.weight`, [hidden]],
-      [`${p}.mlp.gate_proj.weight`, [inner, hidden]],
-      [`${p}.mlp.up_proj.weight`, [inner, hidden]],
-      [`${p}.mlp.down_proj.weight`, [hidden, inner]],
-    );
-  }
-  return shapes.map(([name, shape]) => ({ name, shape, dtype: 'F32', bytes: () => blockChunks(block, shape.reduce((a, b) => a * b, 1) * 4) }));
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -83,8 +50,7 @@ async function main(): Promise<void> {
     const modelDir = path.join(root, 'hf');
     await mkdir(modelDir);
     const configText = JSON.stringify(CONFIG);
-    await writeFile(path.join(modelDir, 'config.json'), configText);
-    await writeSafetensors(path.join(modelDir, 'model.safetensors'), tensorPlans(randomBlock()));
+    await writeSyntheticCheckpoint(modelDir, parseConfig('config.json', configText), 'F32');
     const built = await buildDecoder({ modelDir, outDir: path.join(root, 'onnx'), precision: 'fp32', provider: 'CPUExecutionProvider' });
     console.log(`built ${built.modelPath}: ${formatBytes(built.weightBytes)} of weights`);
     const config = parseConfig('config.json', configText);

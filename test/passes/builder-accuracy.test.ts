@@ -12,6 +12,7 @@ import { buildDecoder, type BuildResult } from '../../src/build/index.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { writeModel } from '../../src/onnx/write-model.ts';
 import { quantizeWeights } from '../../src/passes/quantize/quantize-weights.ts';
+import { cosine } from './onnx-test-models.ts';
 
 const FIXTURES = ['tiny-llama', 'tiny-qwen2', 'tiny-phi3', 'tiny-mistral'];
 /** Four prompts of eight token ids, spread over the fixtures' vocabularies (the smallest has 160 tokens). */
@@ -76,17 +77,6 @@ function compare(reference: Float32Array[], candidate: Float32Array[], vocab: nu
   return { meanCosine: cosines.reduce((s, c) => s + c, 0) / cosines.length, minCosine: Math.min(...cosines), top1: agreeing / cosines.length };
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(aa * bb);
-}
 
 function argmax(values: Float32Array): number {
   let best = 0;

@@ -10,6 +10,7 @@ import { decodeFloats } from '../../src/build/convert-float.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 import { optimizeOnnxModel } from '../../src/passes/optimize-onnx-model.ts';
 import { syntheticFeeds } from '../../src/passes/verify/synthetic-feeds.ts';
+import { cosine } from './onnx-test-models.ts';
 
 async function logits(modelPath: string): Promise<Float32Array> {
   const { model } = await readModel(modelPath);
@@ -24,17 +25,6 @@ async function logits(modelPath: string): Promise<Float32Array> {
   }
 }
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(aa * bb);
-}
 
 let dir: string;
 let builtModel: string;
