@@ -4,17 +4,11 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runOlive as olive } from './run-olive.ts';
 import type { AutoOptResult } from '../../src/pipeline/result.ts';
 
 const FIXTURE = path.resolve('fixtures/tiny-llama');
 
-async function olive(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
 
 let work: string;
 beforeAll(async () => {

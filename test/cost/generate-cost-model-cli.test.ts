@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { captureIo } from '../fixtures-hub/capture-io.ts';
+import { captureIo } from '../cli/run-olive.ts';
 import { checkpointTensors } from '../fixtures-hub/checkpoint-tensors.ts';
 import { startFakeHub, type FakeHub } from '../fixtures-hub/fake-hub.ts';
 import { writeSparseSafetensors } from '../fixtures-hub/safetensors-files.ts';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { captureIo } from '../fixtures-hub/capture-io.ts';
+import { captureIo } from '../cli/run-olive.ts';
 import { checkpointTensors, type FixtureConfig } from '../fixtures-hub/checkpoint-tensors.ts';
 import { startFakeHub } from '../fixtures-hub/fake-hub.ts';
 import { virtualModelRepo } from '../fixtures-hub/hub-repos.ts';

@@ -6,22 +6,12 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runOlive as olive } from '../cli/run-olive.ts';
 import type { AutoOptResult } from '../../src/pipeline/result.ts';
 
 const FIXTURE = path.resolve('fixtures/tiny-phi3');
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) }, out, err };
-}
 
-async function olive(args: string[]) {
-  const { io, out, err } = capture();
-  const code = await main(args, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
 
 let work: string;
 beforeAll(async () => {
