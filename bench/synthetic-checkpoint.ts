@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeModules } from '../src/arch/describe-modules.ts';
-import { encodeFloats } from '../src/build/index.ts';
+import { encodeFloats } from '../src/onnx/float-formats.ts';
 import type { HfConfig } from '../src/hf/config.ts';
 import { STORAGE_DTYPE_BYTES, writeSafetensors, type StorageDtype, type TensorPlan } from '../scripts/fixtures/write-safetensors.ts';
 

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeFloats } from '../src/build/convert-float.ts';
+import { encodeFloats } from '../src/onnx/float-formats.ts';
 import { TINY_ARCHITECTURES, TINY_CONFIGS, type TinyArchitecture } from './fixtures/tiny-configs.ts';
 import { tinyTensors } from './fixtures/tiny-tensors.ts';
 import { tokenizerConfigJson, tokenizerJson } from './fixtures/tiny-tokenizer.ts';

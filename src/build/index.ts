@@ -6,7 +6,6 @@ export { emitMatMul, type LinearEmitter, type LinearSpec } from './linear.ts';
 export { GraphBuilder, MODULE_KEY, MICROSOFT_DOMAIN, type NodeSpec, type Dim } from './graph-builder.ts';
 export type { AttentionKind, BuildContext, Normalization } from './build-context.ts';
 export { weightSource, transposeMatrix } from './weight-source.ts';
-export { convertFloats, decodeFloats, encodeFloats, floatBitsToHalf, floatBitsToBfloat, type FloatFormat } from './convert-float.ts';
 export { GENAI_CONFIG_FILE, genaiConfig } from './genai-config.ts';
 export { TOKENIZER_FILES } from './copy-tokenizer.ts';
 export { TRANSPOSED_SUFFIX } from './weight-names.ts';

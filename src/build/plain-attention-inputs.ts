@@ -7,7 +7,7 @@
 import { DataType } from '../onnx/data-types.ts';
 import { intAttribute } from './attributes.ts';
 import type { BuildContext } from './build-context.ts';
-import { encodeFloats } from './convert-float.ts';
+import { encodeFloats } from '../onnx/float-formats.ts';
 
 const PREFIX = '/model/attn_mask_reformat/plain_attention_subgraph';
 

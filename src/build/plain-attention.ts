@@ -6,7 +6,7 @@
 import type { AttributeProto } from '../onnx/types.ts';
 import { intAttribute, intsAttribute } from './attributes.ts';
 import type { BuildContext } from './build-context.ts';
-import { encodeFloats } from './convert-float.ts';
+import { encodeFloats } from '../onnx/float-formats.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
 import type { LayerIo } from './attention.ts';
 import type { PlainAttentionInputs } from './plain-attention-inputs.ts';

@@ -8,7 +8,7 @@ import { DataType } from '../onnx/data-types.ts';
 import type { GraphProto } from '../onnx/types.ts';
 import { graphAttribute } from './attributes.ts';
 import type { BuildContext } from './build-context.ts';
-import { encodeFloats } from './convert-float.ts';
+import { encodeFloats } from '../onnx/float-formats.ts';
 import { valueInfo } from './graph-builder.ts';
 import type { RopeSpec } from './rope-spec.ts';
 import { baseInverseFrequencies, llama3InverseFrequencies, rotaryTables, scaledInverseFrequencies, type RotaryTables } from './rotary-tables.ts';

@@ -5,7 +5,7 @@
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
 import { READ_CHUNK_BYTES, readSource, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
-import { convertFloats, FLOAT_FORMAT_BYTES, type FloatFormat } from './convert-float.ts';
+import { convertFloats, FLOAT_FORMAT_BYTES, type FloatFormat } from '../onnx/float-formats.ts';
 
 function fileRange(tensor: CheckpointTensor): TensorSource & { kind: 'file' } {
   return { kind: 'file', path: tensor.file, offset: tensor.offset, length: tensor.length };

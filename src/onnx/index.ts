@@ -38,3 +38,14 @@ export { FileWindow, SCAN_WINDOW_BYTES } from './file-window.ts';
 export { wireFields, lengthDelimitedHeader, WireType, OnnxField, type WireField } from './wire-fields.ts';
 export { writeBytesAt, writeSourceAt } from './write-at.ts';
 export { planStreamedModel, writeStreamedModel, type StreamedModel } from './write-streamed-model.ts';
+export {
+  convertFloats,
+  decodeFloats,
+  encodeFloats,
+  floatBitsToHalf,
+  floatBitsToBfloat,
+  halfBitsToNumber,
+  numberToHalfBits,
+  FLOAT_FORMAT_BYTES,
+  type FloatFormat,
+} from './float-formats.ts';

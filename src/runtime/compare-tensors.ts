@@ -3,7 +3,7 @@
  * across a cut, which changes summation order: the tolerances allow that float noise and nothing more.
  */
 import type * as ort from 'onnxruntime-node';
-import { float16BitsToNumber } from './float16.ts';
+import { halfBitsToNumber } from '../onnx/float-formats.ts';
 import type { TensorDifference } from './types.ts';
 
 interface Tolerance {
@@ -45,7 +45,7 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
 
 function numbers(tensor: ort.Tensor): ArrayLike<number> {
   const data = tensor.data;
-  if (tensor.type === 'float16') return Array.from(data as Uint16Array, float16BitsToNumber);
+  if (tensor.type === 'float16') return Array.from(data as Uint16Array, halfBitsToNumber);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Array.from(data, Number);
   return data as ArrayLike<number>;
 }

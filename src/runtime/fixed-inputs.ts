@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
-import { float32ToFloat16Bits } from './float16.ts';
+import { numberToHalfBits } from '../onnx/float-formats.ts';
 
 /** Integer inputs of unknown meaning (indices, ids) stay below this so they are valid for small tables. */
 export const FIXED_INT_RANGE = 2;
@@ -19,7 +19,7 @@ export function fixedTensor(type: ort.Tensor.Type, shape: readonly number[], see
     case 'float64':
       return new ort.Tensor('float64', Float64Array.from(values), shape);
     case 'float16':
-      return new ort.Tensor('float16', Uint16Array.from(values, float32ToFloat16Bits), shape);
+      return new ort.Tensor('float16', Uint16Array.from(values, numberToHalfBits), shape);
     case 'int64':
       return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(smallInt(v))), shape);
     case 'int32':

@@ -9,3 +9,4 @@ export { measureSplitMemory, type SplitMemoryMeasurement } from './measure-split
 export { writeTensorFile, readTensorFile } from './tensor-file.ts';
 export { compareTensors, TOLERANCE } from './compare-tensors.ts';
 export { splitFilesOf, splitPlanOf, MODEL_CONFIG_FILE, SPLIT_PLAN_FILE } from './split-files.ts';
+export { generateGreedy, type GenerateOptions } from './generate-greedy.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDecoder } from '../../src/build/index.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import * as ort from 'onnxruntime-node';
-import { decodeFloats } from '../../src/build/convert-float.ts';
+import { decodeFloats } from '../../src/onnx/float-formats.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 import { optimizeOnnxModel } from '../../src/passes/optimize-onnx-model.ts';
 import { syntheticFeeds } from '../../src/passes/verify/synthetic-feeds.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { decodeFloats, encodeFloats } from '../../src/build/convert-float.ts';
+import { decodeFloats, encodeFloats } from '../../src/onnx/float-formats.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { writeModel } from '../../src/onnx/write-model.ts';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeFloats, encodeFloats } from '../../src/build/convert-float.ts';
+import { decodeFloats, encodeFloats } from '../../src/onnx/float-formats.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 import type { TensorSource } from '../../src/onnx/tensor-source.ts';
 import { WorkerPool } from '../../src/passes/worker-pool.ts';

@@ -1,11 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { compareTensors } from '../../src/runtime/compare-tensors.ts';
-import { float16BitsToNumber, float32ToFloat16Bits } from '../../src/runtime/float16.ts';
+import { halfBitsToNumber, numberToHalfBits } from '../../src/onnx/float-formats.ts';
 
 describe('compareTensors', () => {
   const f32 = (values: number[], dims = [values.length]) => new ort.Tensor('float32', Float32Array.from(values), dims);
-  const f16 = (values: number[]) => new ort.Tensor('float16', Uint16Array.from(values, float32ToFloat16Bits), [values.length]);
+  const f16 = (values: number[]) => new ort.Tensor('float16', Uint16Array.from(values, numberToHalfBits), [values.length]);
 
   it('reports the largest absolute difference and whether it is float noise', () => {
     expect(compareTensors('t', f32([1, 2, 3]), f32([1, 2, 3]))).toEqual({ name: 't', maxAbsDifference: 0, withinTolerance: true });
@@ -22,13 +22,13 @@ describe('compareTensors', () => {
   it('converts to half precision exactly: every finite half round-trips and midpoints round to even', () => {
     const mismatches: number[] = [];
     for (let bits = 0; bits < 0x7c00; bits += 1) {
-      const value = float16BitsToNumber(bits);
-      if (float32ToFloat16Bits(value) !== bits || float32ToFloat16Bits(-value) !== (bits | 0x8000)) mismatches.push(bits);
+      const value = halfBitsToNumber(bits);
+      if (numberToHalfBits(value) !== bits || numberToHalfBits(-value) !== (bits | 0x8000)) mismatches.push(bits);
       if (bits === 0x7bff) continue;
-      const midpoint = (value + float16BitsToNumber(bits + 1)) / 2;
-      if (float32ToFloat16Bits(midpoint) !== (bits % 2 === 0 ? bits : bits + 1)) mismatches.push(bits);
+      const midpoint = (value + halfBitsToNumber(bits + 1)) / 2;
+      if (numberToHalfBits(midpoint) !== (bits % 2 === 0 ? bits : bits + 1)) mismatches.push(bits);
     }
     expect(mismatches).toEqual([]);
-    expect([65519, 65520, 1e-9].map(float32ToFloat16Bits)).toEqual([0x7bff, 0x7c00, 0]);
+    expect([65519, 65520, 1e-9].map(numberToHalfBits)).toEqual([0x7bff, 0x7c00, 0]);
   });
 });

@@ -2,7 +2,7 @@
  * A float32 tensor as float16 (round to nearest even), its bytes converted chunk by chunk as the writer streams
  * them: the float32 source is never held whole.
  */
-import { decodeFloats, encodeFloats } from '../../build/convert-float.ts';
+import { decodeFloats, encodeFloats } from '../../onnx/float-formats.ts';
 import { DataType } from '../../onnx/data-types.ts';
 import { setTensorSource, sourceLength, streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
 import type { TensorProto } from '../../onnx/types.ts';

@@ -3,7 +3,7 @@
  * The arithmetic follows ONNX Runtime's own blockwise quantizer step for step (float32 products, the stored
  * scale's reciprocal, round half away from zero), so a weight quantized here is bit-identical to ORT's.
  */
-import { decodeFloats, encodeFloats } from '../../build/convert-float.ts';
+import { decodeFloats, encodeFloats } from '../../onnx/float-formats.ts';
 
 export type QuantBits = 4 | 8;
 export type ScaleType = 'float32' | 'float16';

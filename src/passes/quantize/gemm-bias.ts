@@ -1,5 +1,5 @@
 /** Gemm's C as MatMulNBits' bias input: a 1-D [N] tensor, with beta folded in when it is not 1. */
-import { decodeFloats, encodeFloats } from '../../build/convert-float.ts';
+import { decodeFloats, encodeFloats } from '../../onnx/float-formats.ts';
 import { DataType } from '../../onnx/data-types.ts';
 import { readSource } from '../../onnx/tensor-source.ts';
 import type { TensorProto } from '../../onnx/types.ts';

@@ -3,7 +3,7 @@
  * output rows), quantized on its own. Runs inside a worker thread; everything in and out is transferable.
  */
 import { DataType } from '../../onnx/data-types.ts';
-import { decodeFloats, encodeFloats } from '../../build/convert-float.ts';
+import { decodeFloats, encodeFloats } from '../../onnx/float-formats.ts';
 import { blockQuantize, type BlockQuantizeSettings } from './block-quantize.ts';
 
 /** kn: the slab holds k rows of n values (a MatMul weight); nk: n rows of k values (transposed, Gemm transB). */

@@ -1,6 +1,6 @@
 /** Run two models on the same inputs and measure how far each output of the second is from the first's. */
 import * as ort from 'onnxruntime-node';
-import { decodeFloats } from '../../build/convert-float.ts';
+import { decodeFloats } from '../../onnx/float-formats.ts';
 import { OliveError } from '../../errors.ts';
 
 export interface OutputDifference {

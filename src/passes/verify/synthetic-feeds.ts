@@ -5,7 +5,7 @@
  * total_sequence_length agrees with past + new.
  */
 import * as ort from 'onnxruntime-node';
-import { encodeFloats } from '../../build/convert-float.ts';
+import { encodeFloats } from '../../onnx/float-formats.ts';
 import { OliveError } from '../../errors.ts';
 import { DataType } from '../../onnx/data-types.ts';
 import { int64ToNumber } from '../../onnx/proto.ts';

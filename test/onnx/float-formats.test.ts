@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convertFloats, decodeFloats, encodeFloats, floatBitsToBfloat, floatBitsToHalf } from '../../src/build/convert-float.ts';
+import { convertFloats, decodeFloats, encodeFloats, floatBitsToBfloat, floatBitsToHalf } from '../../src/onnx/float-formats.ts';
 import { transposeMatrix } from '../../src/build/weight-source.ts';
 
 function bitsOf(value: number): number {

@@ -18,6 +18,17 @@ function halfTable(): Float32Array {
   return table;
 }
 
+/** One float16 bit pattern (as ONNX Runtime hands float16 tensors over: Uint16 bits) as a number. */
+export function halfBitsToNumber(bits: number): number {
+  return halfTable()[bits & 0xffff];
+}
+
+/** The float16 bit pattern nearest to a number (through float32, which holds every float16 midpoint exactly). */
+export function numberToHalfBits(value: number): number {
+  scratch[0] = value;
+  return floatBitsToHalf(scratchBits[0]);
+}
+
 function decodeHalf(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
