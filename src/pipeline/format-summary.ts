@@ -11,6 +11,7 @@ export function formatAutoOptSummary(result: AutoOptResult): string {
   if (result.dry_run) sections.push(dryRunStages(result));
   else {
     if (result.splits.length > 0) sections.push(splitTable(result.splits));
+    if (result.shared_initializers.length > 0) sections.push(sharedLine(result));
     if (result.quantization) sections.push(quantizationLine(result.quantization));
     if (result.validation) sections.push(formatValidationReport(result.validation));
     sections.push(stageLine(result));
@@ -56,4 +57,9 @@ function dryRunStages(result: AutoOptResult): string {
   if (result.plan) stages.push(`split (${result.splits.length})`, 'validate');
   stages.push('write');
   return `stages: ${stages.filter(Boolean).join(' → ')}`;
+}
+
+function sharedLine(result: AutoOptResult): string {
+  const listed = result.shared_initializers.map((entry) => `${entry.name} ${formatBytes(entry.bytes)} in splits ${entry.splits.join(', ')}`);
+  return `copied into several splits (${formatBytes(result.duplicated_bytes)} duplicated): ${listed.join('; ')}`;
 }

@@ -28,6 +28,8 @@ export interface AutoOptResult {
   model: { kind: 'onnx' | 'hf'; source: string; folder: string };
   precision: AutoOptOptions['precision'];
   provider: AutoOptOptions['provider'];
+  /** Initializers several splits use (tied embedding, rotary caches), written into each of them. */
+  shared_initializers: { name: string; bytes: number; splits: number[] }[];
   duplicated_bytes: number;
   quantization: { bits: number; block_size: number; quantized_nodes: number; left_nodes: number; bytes_before: number; bytes_after: number; left_bytes: number } | null;
   validation: ValidationReport | null;
@@ -58,6 +60,7 @@ export function summarize(inputs: SummaryInputs): AutoOptResult {
     model: input.kind === 'onnx' ? { kind: 'onnx', source: input.path, folder: input.path } : { kind: 'hf', source: input.source.id, folder: input.source.dir },
     precision: options.precision,
     provider: options.provider,
+    shared_initializers: split?.sharedInitializers ?? [],
     duplicated_bytes: split?.duplicatedBytes ?? 0,
     quantization: optimized?.quantize ? quantizationSummary(optimized.quantize) : null,
     validation: split?.validation ?? null,
