@@ -30,37 +30,55 @@ export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): P
   if (!options.dryRun) await requireReplaceable(options.outputPath, options.force);
   const loaded = await timer.run('load', `reading ${options.model}`, () => loadInput(input, options, reporter));
   const plan = await timer.run('plan', describeSplitRequest(options), () => planFor(loaded, options));
-  if (options.dryRun) return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, timings: timer.timings }));
+  const result = options.dryRun
+    ? summarize({ options, input: loaded, plan, timings: timer.timings })
+    : await inWorkFolder(options.outputPath, (work) => produce({ options, loaded, plan, work, timer, reporter }));
+  return saveRunConfig(options, plan, result);
+}
 
-  const work = trackTemporary(await mkdtemp(path.join(await outputParent(options.outputPath), '.olive-work-')));
+interface Production {
+  options: AutoOptOptions;
+  loaded: LoadedInput;
+  plan: SplitPlan | undefined;
+  work: string;
+  timer: StageTimer;
+  reporter: Reporter;
+}
+
+/** Convert, optimize, then either publish the one model or split (and validate) it into the output folder. */
+async function produce({ options, loaded, plan, work, timer, reporter }: Production): Promise<AutoOptResult> {
+  const convertedPath = await timer.run('convert', 'building the ONNX graph', () => convert(loaded, options, work, reporter));
+  const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () => optimizeFor(convertedPath, loaded, options, work));
+  const modelPath = optimized?.modelPath ?? convertedPath;
+  // the optimized model's folder lacks the tokenizer and genai_config.json that the split and the output carry
+  await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
+  if (!plan) {
+    await timer.run('write', options.outputPath, () => publishModelFolder(path.dirname(modelPath), modelPath, options));
+    return summarize({ options, input: loaded, plan, optimized, timings: timer.timings });
+  }
+  const split = await timer.run('split', `${plan.splits.length} splits`, () =>
+    splitModel({
+      modelPath,
+      plan,
+      outDir: options.outputPath,
+      force: options.force,
+      validate: options.validate,
+      provider: options.provider,
+      onProgress: (message) => reporter.info(message),
+    }),
+  );
+  const fileBytes = await splitFileBytes(split);
+  return summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
+}
+
+/** Intermediate models live in a folder beside the output (same file system), removed whatever happens. */
+async function inWorkFolder<T>(outputPath: string, work: (folder: string) => Promise<T>): Promise<T> {
+  const folder = trackTemporary(await mkdtemp(path.join(await outputParent(outputPath), '.olive-work-')));
   try {
-    const convertedPath = await timer.run('convert', 'building the ONNX graph', () => convert(loaded, options, work, reporter));
-    const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () =>
-      optimizeFor(convertedPath, loaded, options, work),
-    );
-    const modelPath = optimized?.modelPath ?? convertedPath;
-    // the optimized model's folder lacks the tokenizer and genai_config.json that the split and the output carry
-    await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
-    if (!plan) {
-      await timer.run('write', options.outputPath, () => publishModelFolder(path.dirname(modelPath), modelPath, options));
-      return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, optimized, timings: timer.timings }));
-    }
-    const split: SplitResult = await timer.run('split', `${plan.splits.length} splits`, () =>
-      splitModel({
-        modelPath,
-        plan,
-        outDir: options.outputPath,
-        force: options.force,
-        validate: options.validate,
-        provider: options.provider,
-        onProgress: (message) => reporter.info(message),
-      }),
-    );
-    const fileBytes = await splitFileBytes(split);
-    return saveRunConfig(options, plan, summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings }));
+    return await work(folder);
   } finally {
-    await rm(work, { recursive: true, force: true });
-    untrackTemporary(work);
+    await rm(folder, { recursive: true, force: true });
+    untrackTemporary(folder);
   }
 }
 
