@@ -17,15 +17,24 @@ export async function requireReplaceable(outDir: string, force: boolean): Promis
   if (!existing) return;
   if (!existing.isDirectory()) throw new OliveError(`output path '${outDir}' exists and is not a folder`);
   if (!force) throw new OliveError(`output folder '${outDir}' already exists: pass force (--force) to replace it`);
+  // `-o . --force` would delete everything in the folder the command runs from
+  if (holds(outDir, process.cwd())) {
+    throw new OliveError(`output folder '${outDir}' holds the current folder: replacing it would delete what is there; choose a new output folder`);
+  }
 }
 
 /** Replacing a folder that holds the input model would delete the model being split. */
 export function requireOutsideInput(outDir: string, modelPath: string): void {
-  const out = path.resolve(outDir);
-  const modelDir = path.dirname(path.resolve(modelPath));
-  if (modelDir === out || modelDir.startsWith(out + path.sep)) {
+  if (holds(outDir, path.dirname(path.resolve(modelPath)))) {
     throw new OliveError(`output folder '${outDir}' holds the input model '${modelPath}': choose another output folder`);
   }
+}
+
+/** Whether `inner` is `folder` itself or somewhere below it. */
+function holds(folder: string, inner: string): boolean {
+  const outer = path.resolve(folder);
+  const resolved = path.resolve(inner);
+  return resolved === outer || resolved.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
 }
 
 /** A fresh staging folder in the output's parent (same file system, so the final rename is atomic). */

@@ -2,7 +2,7 @@
  * A model argument (local folder or hub id) made ready to read: config.json and tensor shapes, and for 'full'
  * every file a conversion needs in the shared hub cache. Offline (HF_HUB_OFFLINE) only the cache is used.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { modelInfo } from '@huggingface/hub';
 import type { CheckpointShapes } from '../arch/types.ts';
@@ -52,9 +52,15 @@ async function localModelSource(dir: string, options: ResolveModelOptions): Prom
   const config = await readConfig(dir);
   const checkpoint = await localCheckpointShapes(dir, dir);
   if (options.weights === 'full' && checkpoint === null) {
-    throw new OliveError(`${dir} has ${NO_SAFETENSORS}`);
+    throw new OliveError(`${dir} has ${NO_SAFETENSORS}${onnxModelHint(dir)}`);
   }
   return { kind: 'local', id: dir, dir, config, checkpoint };
+}
+
+/** An auto-opt output folder holds config.json beside its model.onnx, so it reads as a Hugging Face folder. */
+function onnxModelHint(dir: string): string {
+  const onnxFile = readdirSync(dir).find((name) => name.endsWith('.onnx'));
+  return onnxFile ? `; to use the ONNX model in it, give -m ${path.join(dir, onnxFile)}` : '';
 }
 
 /** The model from the cache alone; `why` says in errors why the hub was not asked. */

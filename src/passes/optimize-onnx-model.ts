@@ -13,6 +13,7 @@ import type { ModelProto } from '../onnx/types.ts';
 import { allInitializers } from '../onnx/walk.ts';
 import { writeModel } from '../onnx/write-model.ts';
 import { convertToFp16, type Fp16Report } from './fp16/convert-to-fp16.ts';
+import { dropDuplicateInitializers } from './optimize/drop-duplicate-initializers.ts';
 import { optimizeWithOrt, type OrtOptimizationLevel } from './optimize/optimize-with-ort.ts';
 import { restoreNodeMetadata } from './optimize/restore-node-metadata.ts';
 import type { ExecutionProvider } from './quantize/options.ts';
@@ -71,7 +72,7 @@ export async function optimizeOnnxModel(inputPath: string, outDir: string, optio
   try {
     const optimizedPath = ortLevel === 'none' ? original.path : (await optimizeWithOrt(original.path, path.join(scratch, 'optimized.onnx'), { level: ortLevel })).modelPath;
     const afterOrt = performance.now();
-    const optimized = ortLevel === 'none' ? original.model : restoreNodeMetadata(original.model, (await readModel(optimizedPath)).model);
+    const optimized = ortLevel === 'none' ? original.model : restoreNodeMetadata(original.model, dropDuplicateInitializers((await readModel(optimizedPath)).model));
     const converted = await convertAndWrite(optimized, modelPath, options, provider);
     const afterWrite = performance.now();
     const verification = options.verify === false || ioTypesChange(options, provider)

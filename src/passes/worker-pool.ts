@@ -48,9 +48,19 @@ export class WorkerPool<TJob, TResult> {
     return new Promise((resolve) => this.slotWaiters.push(resolve));
   }
 
+  /** Pending jobs are rejected and waiters woken, so nothing is left waiting on a pool that is gone. */
   async close(): Promise<void> {
     this.closed = true;
+    const closedError = new Error('worker pool is closed');
+    for (const queued of this.queue.splice(0)) queued.reject(closedError);
     const workers = this.workers.splice(0);
+    for (const entry of workers) {
+      entry.current?.reject(closedError);
+      entry.current = undefined;
+      // an idle worker is unref'd, and its termination alone would not keep the event loop alive until it ends
+      entry.worker.ref();
+    }
+    for (const wake of this.slotWaiters.splice(0)) wake();
     await Promise.all(workers.map((entry) => entry.worker.terminate()));
   }
 

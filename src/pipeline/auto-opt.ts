@@ -5,14 +5,16 @@
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { OliveError } from '../errors.ts';
 import { buildDecoder } from '../build/build-decoder.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
 import type { ModelSource } from '../hf/model-source.ts';
 import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-onnx-model.ts';
+import { resolveQuantizeOptions } from '../passes/quantize/options.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { copySideFiles } from '../split/copy-side-files.ts';
 import { splitModel } from '../split/split-model.ts';
-import { requireReplaceable } from '../fs/output-folder.ts';
+import { requireOutsideInput, requireReplaceable } from '../fs/output-folder.ts';
 import { trackTemporary, untrackTemporary } from '../fs/temporaries.ts';
 import type { SplitResult } from '../split/types.ts';
 import { classifyModelInput, type ModelInput } from './model-input.ts';
@@ -27,13 +29,22 @@ import { summarize, type AutoOptResult } from './result.ts';
 export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): Promise<AutoOptResult> {
   const timer = new StageTimer(reporter);
   const input = classifyModelInput(options.model);
+  requireValidQuantizeOptions(options);
   if (!options.dryRun) await requireReplaceable(options.outputPath, options.force);
   const loaded = await timer.run('load', `reading ${options.model}`, () => loadInput(input, options, reporter));
+  if (!options.dryRun) requireOutsideInput(options.outputPath, inputFile(loaded));
   const plan = await timer.run('plan', describeSplitRequest(options), () => planFor(loaded, options));
   const result = options.dryRun
     ? summarize({ options, input: loaded, plan, timings: timer.timings })
     : await inWorkFolder(options.outputPath, (work) => produce({ options, loaded, plan, work, timer, reporter }));
   return saveRunConfig(options, plan, result);
+}
+
+/** A bad --block-size or --accuracy-level fails before anything is loaded or converted, on a dry run too. */
+function requireValidQuantizeOptions(options: AutoOptOptions): void {
+  if (options.precision !== 'int4' && options.precision !== 'int8') return;
+  const { blockSize, accuracyLevel, provider } = options;
+  resolveQuantizeOptions({ bits: options.precision === 'int4' ? 4 : 8, blockSize, accuracyLevel, provider, threads: 1 });
 }
 
 interface Production {
@@ -73,7 +84,7 @@ async function produce({ options, loaded, plan, work, timer, reporter }: Product
 
 /** Intermediate models live in a folder beside the output (same file system), removed whatever happens. */
 async function inWorkFolder<T>(outputPath: string, work: (folder: string) => Promise<T>): Promise<T> {
-  const folder = trackTemporary(await mkdtemp(path.join(await outputParent(outputPath), '.olive-work-')));
+  const folder = trackTemporary(await createWorkFolder(outputPath));
   try {
     return await work(folder);
   } finally {
@@ -92,6 +103,11 @@ async function loadInput(input: ModelInput, options: AutoOptOptions, reporter: R
     onProgress: (progress) => reporter.stageProgress(`load ${progress.file}`, { done: progress.bytesDone, total: progress.bytesTotal, unit: 'bytes' }),
   });
   return { kind: 'hf', source };
+}
+
+/** A file directly in the input model's folder: --force on that folder (or one above it) would delete the input. */
+function inputFile(loaded: LoadedInput): string {
+  return loaded.kind === 'onnx' ? loaded.path : path.join(loaded.source.dir, 'config.json');
 }
 
 async function planFor(loaded: LoadedInput, options: AutoOptOptions): Promise<SplitPlan | undefined> {
@@ -140,10 +156,14 @@ function describeSplitRequest(options: AutoOptOptions): string {
   return `memory budget ${split.memoryBytes} bytes${split.costModel ? ` from ${split.costModel}` : ''}`;
 }
 
-async function outputParent(outputPath: string): Promise<string> {
+async function createWorkFolder(outputPath: string): Promise<string> {
   const parent = path.dirname(path.resolve(outputPath));
-  await mkdir(parent, { recursive: true });
-  return parent;
+  try {
+    await mkdir(parent, { recursive: true });
+    return await mkdtemp(path.join(parent, '.olive-work-'));
+  } catch (error) {
+    throw new OliveError(`cannot write the output folder '${outputPath}': ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function splitFileBytes(split: SplitResult): Promise<number[]> {

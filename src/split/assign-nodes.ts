@@ -104,6 +104,12 @@ function requireEverySplitUsed(splitOf: number[], numSplits: number, target: Spl
   for (let split = 0; split < numSplits; split += 1) {
     if (used.has(split)) continue;
     const what = target.kind === 'plan' ? `its modules (${target.plan.splits[split].modules.slice(0, 3).join(', ') || 'none'})` : 'the nodes assigned to it';
-    throw new OliveError(`split ${split} would hold no node: ${what} match no node, or follow their producers into a later split`);
+    throw new OliveError(`split ${split} would hold no node: ${what} match no node, or follow their producers into a later split${tableOrderHint(target)}`);
   }
+}
+
+/** Olive's greedy pass cuts in cost-table order, which inside a layer can run against the data flow. */
+function tableOrderHint(target: SplitTarget): string {
+  if (target.kind !== 'plan' || target.plan.strategy !== 'olive') return '';
+  return ' (--split-strategy olive cuts in cost-table order, which can split a layer against its data flow: use --split-strategy balanced)';
 }

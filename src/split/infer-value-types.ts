@@ -12,7 +12,7 @@ import { OliveError } from '../errors.ts';
 import { encodeModel } from '../onnx/proto.ts';
 import { getTensorSource, readSource, sourceLength } from '../onnx/tensor-source.ts';
 import { DataType } from '../onnx/data-types.ts';
-import type { GraphProto, ModelProto, TensorProto, TensorShapeDimension, TypeProto, ValueInfoProto } from '../onnx/types.ts';
+import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, TensorShapeDimension, TypeProto, ValueInfoProto } from '../onnx/types.ts';
 
 /** Initializers up to this size keep their bytes in the skeleton: shape inference reads small constants (Reshape
  * targets, axes), while weights above it only need their type and shape. */
@@ -88,12 +88,40 @@ async function weightlessSkeleton(model: ModelProto, wanted: string[]): Promise<
     ...model,
     graph: {
       ...graph,
-      node: [...(graph.node ?? []), ...probes],
+      node: [...(await withInlinedSubgraphs(graph.node ?? [])), ...probes],
       initializer,
       input: [...(graph.input ?? []), ...weightInputs],
       output: [...keptOutputs, ...extraOutputs, ...probes.map((probe) => ({ name: probe.name }))],
     },
   };
+}
+
+/**
+ * An If/Loop body cannot take a weight as a graph input, and the skeleton is opened from memory, where external
+ * data cannot be found: its initializers are inlined (bodies hold small constants such as rotary caches).
+ */
+async function withInlinedSubgraphs(nodes: NodeProto[]): Promise<NodeProto[]> {
+  return Promise.all(nodes.map(async (node) => {
+    if (!(node.attribute ?? []).some(holdsGraphs)) return node;
+    return { ...node, attribute: await Promise.all((node.attribute ?? []).map(inlineAttributeGraphs)) };
+  }));
+}
+
+function holdsGraphs(attribute: AttributeProto): boolean {
+  return Boolean(attribute.g) || (attribute.graphs?.length ?? 0) > 0;
+}
+
+async function inlineAttributeGraphs(attribute: AttributeProto): Promise<AttributeProto> {
+  if (!holdsGraphs(attribute)) return attribute;
+  const inlinedAttribute = { ...attribute };
+  if (attribute.g) inlinedAttribute.g = await inlinedGraph(attribute.g);
+  if (attribute.graphs?.length) inlinedAttribute.graphs = await Promise.all(attribute.graphs.map(inlinedGraph));
+  return inlinedAttribute;
+}
+
+async function inlinedGraph(graph: GraphProto): Promise<GraphProto> {
+  const initializer = await Promise.all((graph.initializer ?? []).map(inlined));
+  return { ...graph, initializer, node: await withInlinedSubgraphs(graph.node ?? []) };
 }
 
 /** Name of the Shape node output that reveals a value's rank; the suffix keeps it clear of the graph's names. */

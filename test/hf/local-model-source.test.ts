@@ -39,6 +39,14 @@ describe('resolveModelSource for a local folder', () => {
     );
   });
 
+  it('points at the .onnx file of a folder that holds config.json and an ONNX model (an auto-opt output)', async () => {
+    const dir = await modelFolder('onnx-output', false);
+    await writeFile(path.join(dir, 'model.onnx'), '');
+    await expect(resolveModelSource(dir, { weights: 'full' })).rejects.toThrow(
+      `only safetensors checkpoints can be converted; to use the ONNX model in it, give -m ${path.join(dir, 'model.onnx')}`,
+    );
+  });
+
   it('names a folder without config.json, and a file given as the model', async () => {
     const empty = path.join(work, 'empty');
     await mkdir(empty);

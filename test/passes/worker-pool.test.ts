@@ -29,6 +29,16 @@ describe('WorkerPool', () => {
     }
   });
 
+  it('close() rejects the jobs still running or queued and wakes those waiting for a slot', async () => {
+    const pool = new WorkerPool<SlabJob, SlabResult>(WORKER, 1, (j) => [j.bytes]);
+    const settled = Promise.allSettled([1, 2, 3].map((v) => pool.run(job(v))));
+    const slot = pool.whenSlotFree();
+    await pool.close();
+    await expect(slot).resolves.toBeUndefined();
+    const reasons = (await settled).map((result) => (result.status === 'rejected' ? String(result.reason) : 'fulfilled'));
+    expect(reasons).toEqual(Array(3).fill('Error: worker pool is closed'));
+  });
+
   it('rejects, instead of hanging, when the worker module cannot load', async () => {
     const pool = new WorkerPool<SlabJob, SlabResult>(new URL('./no-such-worker.ts', import.meta.url), 1, (j) => [j.bytes]);
     await expect(pool.run(job(1))).rejects.toThrow(/no-such-worker/);

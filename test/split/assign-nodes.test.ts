@@ -91,6 +91,14 @@ describe('assignNodes', () => {
     expect(() => assignNodes(graph, plan(['a'], ['nothing.here'], ['b']))).toThrow(/split 1 would hold no node/);
   });
 
+  it('names --split-strategy balanced when an Olive table-order plan cuts a layer against its data flow', () => {
+    // 'a' reads what 'b' makes, but the table lists 'a' first: 'a' follows its producer into split 1
+    const graph = graphOf([node('/b/Relu', 'Relu', ['x'], ['h']), node('/a/Neg', 'Neg', ['h'], ['y'])], ['x'], ['y']);
+    const olivePlan = { kind: 'plan' as const, plan: { ...handPlan([['a'], ['b']], 2), strategy: 'olive' as const } };
+    expect(() => assignNodes(graph, olivePlan)).toThrow(/split 0 would hold no node.*use --split-strategy balanced\)$/);
+    expect(() => assignNodes(graph, plan(['a'], ['b']))).toThrow(/follow their producers into a later split$/);
+  });
+
   it('rejects a module listed in two splits, and a plan matching no node', () => {
     const graph = graphOf([node('/a/Relu', 'Relu', ['x'], ['y'])], ['x'], ['y']);
     expect(() => assignNodes(graph, plan(['a'], ['a']))).toThrow(/listed in split 0 and split 1/);

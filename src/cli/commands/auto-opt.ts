@@ -108,7 +108,7 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--split-granularity <granularity>', 'memory split: cut between any modules, or only between decoder layers').choices(['module', 'layer']).default('module'))
     .addOption(new Option('--budget-covers <what>', 'what --memory must hold: weights (as Olive) or runtime (weights + KV cache + activations)').choices(['weights', 'runtime']).default('weights'))
     .option('--context-length <tokens>', 'context length for the KV-cache estimate (default: the model config)')
-    .option('--block-size <n>', 'int4/int8 quantization block size (power of two, at least 16)', '32')
+    .option('--block-size <n>', 'int4/int8 quantization block size: 16, 32, 64, 128 or 256', '32')
     .option('--accuracy-level <n>', 'MatMulNBits accuracy_level 0-4 (default 4 on CPU, 0 otherwise)')
     .option('--zero-points', 'asymmetric int4/int8 quantization with zero points (default symmetric)')
     .option('--no-validate', 'skip loading and checking the split models in onnxruntime-node')

@@ -8,7 +8,7 @@ import type { ExecutionProvider } from '../../providers.ts';
 
 export interface QuantizeOptions {
   bits: QuantBits;
-  /** Elements along K that share a scale: a power of two, at least 16. Default 32. */
+  /** Elements along K that share a scale: 16, 32, 64, 128 or 256. Default 32. */
   blockSize?: number;
   /** Symmetric (no zero points, implied 8 or 128) by default; false writes per-block zero points. */
   symmetric?: boolean;
@@ -29,9 +29,9 @@ export interface ResolvedQuantizeOptions {
 }
 
 export const DEFAULT_BLOCK_SIZE = 32;
-/** ORT's MatMulNBits kernels take block sizes from 16 up; larger than this buys no accuracy and no speed. */
+/** ONNX Runtime's CPU MatMulNBits kernel takes block sizes 16, 32, 64, 128 and 256 only (it refuses to load others). */
 export const MIN_BLOCK_SIZE = 16;
-export const MAX_BLOCK_SIZE = 2048;
+export const MAX_BLOCK_SIZE = 256;
 /** Beyond this many workers the file reads and the result placement on the main thread become the bottleneck. */
 export const MAX_QUANTIZE_THREADS = 8;
 

@@ -41,6 +41,8 @@ const WORKER_MODULE = new URL('./quantize-worker.ts', import.meta.url);
 
 export class QuantizedWeightStore {
   private readonly entries = new Map<number, Entry>();
+  /** Weights whose every part was taken: the look-ahead does not quantize them again. */
+  private readonly taken = new Set<number>();
   private pool: QuantizePool | undefined;
   private firstStart: number | undefined;
   private lastFinish = 0;
@@ -84,7 +86,10 @@ export class QuantizedWeightStore {
     const entry = this.entries.get(index)!;
     const result = await entry.result;
     entry.partsLeft -= 1;
-    if (entry.partsLeft === 0) this.entries.delete(index);
+    if (entry.partsLeft === 0) {
+      this.entries.delete(index);
+      this.taken.add(index);
+    }
     const bytes = result[part];
     if (!bytes) throw new RangeError(`weight '${this.weights[index].name}' has no ${part}`);
     return bytes;
@@ -93,7 +98,7 @@ export class QuantizedWeightStore {
   private startFrom(index: number): void {
     let budget = LOOKAHEAD_BUDGET_BYTES - this.bytesInFlight();
     for (let next = index; next < this.weights.length; next++) {
-      if (this.entries.has(next)) continue;
+      if (this.entries.has(next) || (next !== index && this.taken.has(next))) continue;
       const bytes = this.totalBytes(next);
       if (next !== index && bytes > budget) return;
       this.start(next);
