@@ -38,6 +38,15 @@ describe('usage errors exit 2 with a usage line', () => {
     expect(run.stderr).toContain('--precision nf4 is not supported');
   });
 
+  it('a flag given where it cannot act (memory-plan flags without --memory, quantization flags at fp32)', async () => {
+    const plan = await olive(['auto-opt', '-m', FIXTURE, '--num-splits', '2', '--split-granularity', 'layer', '--dry_run']);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain('--split-granularity shapes a memory plan');
+    const quant = await olive(['auto-opt', '-m', FIXTURE, '--zero-points', '--dry_run']);
+    expect(quant.code).toBe(2);
+    expect(quant.stderr).toContain('--zero-points applies to int4/int8 quantization');
+  });
+
   it('--num-splits and --cost-model together', async () => {
     const run = await olive(['auto-opt', '-m', FIXTURE, '--num-splits', '2', '--cost-model', 'x.csv', '--memory', '1GB']);
     expect(run.code).toBe(2);

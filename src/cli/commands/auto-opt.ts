@@ -125,10 +125,28 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     rejectRefusedFlags(self, REFUSED);
     const raw = parseRaw(self.opts());
     const options = toAutoOptOptions(raw);
+    rejectIneffectiveFlags(self, options);
     const reporter = createReporter(io, { logLevel: options.logLevel, json: Boolean(raw.json) });
     const result = await runAutoOpt(options, reporter);
     io.stdout(raw.json ? `${JSON.stringify(result, null, 2)}\n` : formatAutoOptSummary(result));
   });
+}
+
+/** Flags that only shape a memory plan, or only quantization: given where they cannot act, they are refused. */
+const MEMORY_PLAN_FLAGS = ['splitStrategy', 'splitGranularity', 'budgetCovers'] as const;
+const QUANTIZATION_FLAGS = ['blockSize', 'accuracyLevel', 'zeroPoints'] as const;
+
+function rejectIneffectiveFlags(command: Command, options: AutoOptOptions): void {
+  const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+  const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const planFlag = MEMORY_PLAN_FLAGS.find(given);
+  if (planFlag && options.split.method !== 'memory') {
+    throw new UsageError(`${flag(planFlag)} shapes a memory plan: it needs --memory (with or without --cost-model), not ${options.split.method === 'none' ? 'an unsplit run' : '--num-splits'}`);
+  }
+  const quantFlag = QUANTIZATION_FLAGS.find(given);
+  if (quantFlag && options.precision !== 'int4' && options.precision !== 'int8') {
+    throw new UsageError(`${flag(quantFlag)} applies to int4/int8 quantization, not --precision ${options.precision}`);
+  }
 }
 
 function parseRaw(opts: Record<string, unknown>): RawOptions {
