@@ -29,7 +29,7 @@ function stepLine(step: StepComparison): string {
 
 function memoryLines(report: ValidationReport): string[] {
   if (!report.memory) return [];
-  const budget = report.budgetBytes === undefined ? 'none' : formatBytes(report.budgetBytes);
+  const budget = report.budgetBytes === undefined ? 'none' : `${formatBytes(report.budgetBytes)}${budgetScope(report)}`;
   const table = formatTable(
     ['split', 'measured', 'estimate', 'vs budget'],
     report.memory.map((split) => memoryRow(split, report.budgetBytes)),
@@ -54,4 +54,9 @@ function budgetVerdict(bytes: number, budget: number | undefined): string {
 function formatNumber(value: number): string {
   if (value === 0 || !Number.isFinite(value)) return String(value);
   return value.toExponential(2);
+}
+
+/** A weights-only budget (Olive's) says nothing of the runtime's own memory, which every measurement includes. */
+function budgetScope(report: ValidationReport): string {
+  return report.budgetCovers === 'weights' ? ' of weights only (the measurement also holds ONNX Runtime and activations)' : '';
 }

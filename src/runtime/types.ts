@@ -3,6 +3,7 @@
 /** ONNX Runtime execution provider names as Olive spells them. */
 export type { ExecutionProvider } from '../providers.ts';
 import type { ExecutionProvider } from '../providers.ts';
+import type { BudgetCovers } from '../plan/types.ts';
 
 export interface TensorDifference {
   name: string;
@@ -49,4 +50,6 @@ export interface ValidationReport extends Notes {
   /** RSS of a measuring child with Node and ONNX Runtime loaded, before the model (largest over the splits). */
   baselineRssBytes: number | undefined;
   budgetBytes: number | undefined;
+  /** What the plan's budget was asked to hold: weights alone (Olive's rule) or the runtime estimate. */
+  budgetCovers: BudgetCovers | undefined;
 }

@@ -65,6 +65,7 @@ export async function validateSplit(options: ValidateSplitOptions): Promise<Vali
     memory: measured?.memory,
     baselineRssBytes: measured?.baseline,
     budgetBytes: plan?.budget_bytes,
+    budgetCovers: plan?.budget_covers,
     ...notes,
   };
 }
