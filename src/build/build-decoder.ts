@@ -4,38 +4,21 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { getTensorSource, sourceLength } from '../onnx/tensor-source.ts';
-import { DEFAULT_EXTERNAL_THRESHOLD_BYTES, writeModel } from '../onnx/write-model.ts';
+import { writeModel } from '../onnx/write-model.ts';
+import { reportWriteProgress } from '../onnx/write-progress.ts';
 import { copyTokenizerFiles } from './copy-tokenizer.ts';
-import { buildDecoderGraph, type DecoderGraph } from './decoder-graph.ts';
+import { buildDecoderGraph } from './decoder-graph.ts';
 import { writeGenaiConfig } from './genai-config.ts';
 import type { BuildOptions, BuildResult } from './types.ts';
 
 export const DEFAULT_MODEL_FILE = 'model.onnx';
 
-/** Bytes that will go to the data file (smaller tensors stay inline and are not reported as progress). */
-function externalWeightBytes(graph: DecoderGraph): number {
-  let total = 0;
-  for (const tensor of graph.model.graph?.initializer ?? []) {
-    const source = getTensorSource(tensor);
-    const length = source ? sourceLength(source) : 0;
-    if (length >= DEFAULT_EXTERNAL_THRESHOLD_BYTES) total += length;
-  }
-  return total;
-}
-
 export async function buildDecoder(options: BuildOptions): Promise<BuildResult> {
   const graph = await buildDecoderGraph(options);
   const fileName = options.fileName ?? DEFAULT_MODEL_FILE;
   await mkdir(options.outDir, { recursive: true });
-  const totalBytes = externalWeightBytes(graph);
-  const progress = { tensors: 0, bytes: 0, totalBytes };
   const written = await writeModel(path.join(options.outDir, fileName), graph.model, {
-    onTensorWritten: (_name, bytes) => {
-      progress.tensors += 1;
-      progress.bytes += bytes;
-      options.onProgress?.({ ...progress });
-    },
+    onTensorWritten: reportWriteProgress(graph.model, options.onProgress),
   });
   const genaiConfigPath = await writeGenaiConfig(options.outDir, {
     modelDir: options.modelDir,

@@ -1,10 +1,12 @@
 /** The builder's public contract: options in, files and graph facts out. */
+import type { WriteProgress } from '../onnx/write-progress.ts';
+import type { ExecutionProvider } from '../providers.ts';
 import type { Dim } from './graph-builder.ts';
 import type { LinearEmitter } from './linear.ts';
 import type { AttentionKind, Normalization } from './build-context.ts';
 
 export type Precision = 'fp32' | 'fp16';
-export type BuildProvider = 'CPUExecutionProvider' | 'CUDAExecutionProvider';
+export type BuildProvider = ExecutionProvider;
 
 /** Which RMSNorm operators each provider runs: both have ONNX Runtime's fused (Skip)SimplifiedLayerNormalization. */
 export const PROVIDER_NORMALIZATION: Record<BuildProvider, Normalization> = {
@@ -20,11 +22,8 @@ export function defaultAttention(provider: BuildProvider, precision: Precision):
 export const PRECISIONS: Precision[] = ['fp32', 'fp16'];
 export const BUILD_PROVIDERS: BuildProvider[] = ['CPUExecutionProvider', 'CUDAExecutionProvider'];
 
-export interface BuildProgress {
-  tensors: number;
-  bytes: number;
-  totalBytes: number;
-}
+/** Tensors and bytes written to the data file so far. */
+export type BuildProgress = WriteProgress;
 
 export interface DecoderGraphOptions {
   /** A local Hugging Face folder: config.json and model.safetensors (or shards with an index). */

@@ -49,3 +49,4 @@ export {
   FLOAT_FORMAT_BYTES,
   type FloatFormat,
 } from './float-formats.ts';
+export { reportWriteProgress, externalWeightBytes, type WriteProgress } from './write-progress.ts';

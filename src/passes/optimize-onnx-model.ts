@@ -12,6 +12,7 @@ import { getTensorSource, sourceLength } from '../onnx/tensor-source.ts';
 import type { ModelProto } from '../onnx/types.ts';
 import { allInitializers } from '../onnx/walk.ts';
 import { writeModel } from '../onnx/write-model.ts';
+import { reportWriteProgress, type WriteProgress } from '../onnx/write-progress.ts';
 import { convertToFp16, type Fp16Report } from './fp16/convert-to-fp16.ts';
 import { dropDuplicateInitializers } from './optimize/drop-duplicate-initializers.ts';
 import { optimizeWithOrt, type OrtOptimizationLevel } from './optimize/optimize-with-ort.ts';
@@ -40,6 +41,8 @@ export interface OptimizeOnnxOptions {
   threads?: number;
   /** Run the written model next to the original on synthetic inputs. Default true. */
   verify?: boolean;
+  /** Tensors and bytes written so far (quantization happens while the model is written). */
+  onProgress?: (progress: WriteProgress) => void;
 }
 
 export interface OptimizeOnnxReport {
@@ -117,7 +120,7 @@ async function convertAndWrite(model: ModelProto, modelPath: string, options: Op
     : undefined;
   const source = fp16?.model ?? model;
   if (options.precision !== 'int4' && options.precision !== 'int8') {
-    const { dataPath } = await writeModel(modelPath, source);
+    const { dataPath } = await writeModel(modelPath, source, { onTensorWritten: reportWriteProgress(source, options.onProgress) });
     return { dataPath, fp16: fp16?.report, quantize: undefined };
   }
   const quantized = await quantizeWeights(source, {
@@ -129,7 +132,7 @@ async function convertAndWrite(model: ModelProto, modelPath: string, options: Op
     threads: options.threads,
   });
   try {
-    const { dataPath } = await writeModel(modelPath, quantized.model);
+    const { dataPath } = await writeModel(modelPath, quantized.model, { onTensorWritten: reportWriteProgress(quantized.model, options.onProgress) });
     return { dataPath, fp16: fp16?.report, quantize: { ...quantized.report, throughput: quantized.throughput() } };
   } finally {
     await quantized.close();

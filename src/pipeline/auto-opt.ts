@@ -59,7 +59,7 @@ interface Production {
 /** Convert, optimize, then either publish the one model or split (and validate) it into the output folder. */
 async function produce({ options, loaded, plan, work, timer, reporter }: Production): Promise<AutoOptResult> {
   const convertedPath = await timer.run('convert', 'building the ONNX graph', () => convert(loaded, options, work, reporter));
-  const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () => optimizeFor(convertedPath, loaded, options, work));
+  const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () => optimizeFor(convertedPath, loaded, options, work, reporter));
   const modelPath = optimized?.modelPath ?? convertedPath;
   // the optimized model's folder lacks the tokenizer and genai_config.json that the split and the output carry
   await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
@@ -134,7 +134,7 @@ async function convert(loaded: LoadedInput, options: AutoOptOptions, work: strin
  * Built graphs already hold ONNX Runtime's fused operators and need only quantization (int4/int8); a given ONNX
  * model gets ORT's portable optimization and the precision conversion. Nothing to do returns undefined.
  */
-async function optimizeFor(modelPath: string, loaded: LoadedInput, options: AutoOptOptions, work: string): Promise<OptimizeOnnxReport | undefined> {
+async function optimizeFor(modelPath: string, loaded: LoadedInput, options: AutoOptOptions, work: string, reporter: Reporter): Promise<OptimizeOnnxReport | undefined> {
   const quantize = options.precision === 'int4' || options.precision === 'int8';
   if (loaded.kind === 'hf' && !quantize) return undefined;
   const outDir = path.join(work, 'optimized');
@@ -146,6 +146,7 @@ async function optimizeFor(modelPath: string, loaded: LoadedInput, options: Auto
     accuracyLevel: options.accuracyLevel,
     symmetric: options.symmetric,
     ortLevel: loaded.kind === 'hf' ? 'none' : 'extended',
+    onProgress: (progress) => reporter.stageProgress('optimize', { done: progress.bytes, total: progress.totalBytes, unit: 'bytes' }),
   });
 }
 
