@@ -107,7 +107,7 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--split-strategy <strategy>', 'memory split: balanced (fewest splits, smallest largest split) or olive (Olive greedy pass)').choices(['balanced', 'olive']).default('balanced'))
     .addOption(new Option('--split-granularity <granularity>', 'memory split: cut between any modules, or only between decoder layers').choices(['module', 'layer']).default('module'))
     .addOption(new Option('--budget-covers <what>', 'what --memory must hold: weights (as Olive) or runtime (weights + KV cache + activations)').choices(['weights', 'runtime']).default('weights'))
-    .option('--context-length <tokens>', 'context length for the KV-cache estimate (default: the model config)')
+    .option('--context-length <tokens>', 'longest sequence the model will run: sizes the rotary caches and the KV-cache estimate (default: the model config)')
     .option('--block-size <n>', 'int4/int8 quantization block size: 16, 32, 64, 128 or 256', '32')
     .option('--accuracy-level <n>', 'MatMulNBits accuracy_level 0-4 (default 4 on CPU, 0 otherwise)')
     .option('--zero-points', 'asymmetric int4/int8 quantization with zero points (default symmetric)')
