@@ -130,6 +130,7 @@ export const {
   quantizeWeights,
   rawByteLength,
   readConfig,
+  readCostCsv,
   readModel,
   readSafetensorsHeader,
   readSource,

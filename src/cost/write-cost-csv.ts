@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
 import { formatCostCsv } from './format-cost-csv.ts';
@@ -9,6 +9,7 @@ import type { CostRow } from './types.ts';
 export async function writeCostCsv(file: string, rows: readonly CostRow[]): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
+    await mkdir(path.dirname(file), { recursive: true });
     await writeFile(temp, formatCostCsv(rows));
     await rename(temp, file);
   } catch (error) {

@@ -56,7 +56,7 @@ export function parseConfig(file: string, text: string): HfConfig {
   } catch (error) {
     throw new ParseError(file, `not valid JSON (${(error as Error).message})`);
   }
-  if (!parsed || typeof parsed !== 'object') throw new ParseError(file, 'is not a JSON object');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ParseError(file, 'is not a JSON object');
   const config = parsed as HfConfig;
   for (const key of REQUIRED) {
     if (!Number.isSafeInteger(config[key]) || config[key] <= 0) throw new ParseError(file, `'${key}' must be a positive integer`);

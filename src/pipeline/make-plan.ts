@@ -2,13 +2,11 @@
  * The plan auto-opt splits by: from --num-splits, or --memory with a cost table read from --cost-model or computed
  * from the model's modules. Needs config.json and tensor shapes only, so a dry run plans before any download.
  */
-import { readFile } from 'node:fs/promises';
 import { describeModules } from '../arch/describe-modules.ts';
 import { checkCostTableMatchesModel } from '../cost/check-cost-table.ts';
 import { costTable } from '../cost/cost-table.ts';
-import { parseCostCsv } from '../cost/parse-cost-csv.ts';
+import { readCostCsv } from '../cost/read-cost-csv.ts';
 import type { CostRow } from '../cost/types.ts';
-import { OliveError } from '../errors.ts';
 import type { CheckpointShapes, ModuleSpec } from '../arch/types.ts';
 import type { HfConfig } from '../hf/config.ts';
 import { planEqualSplits } from '../plan/plan-equal-splits.ts';
@@ -40,10 +38,7 @@ export async function makePlan(options: AutoOptOptions, inputs: PlanInputs): Pro
 }
 
 async function readCostModel(file: string, inputs: PlanInputs): Promise<CostRow[]> {
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new OliveError(`cost model not found: ${file}`);
-  });
-  const rows = parseCostCsv(text, file);
+  const rows = await readCostCsv(file);
   checkCostTableMatchesModel(rows, describeModules(inputs.config, inputs.checkpoint ?? undefined), file);
   return rows;
 }

@@ -4,9 +4,8 @@
  * Hugging Face config.json beside the model for the runtime estimate.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseCostCsv } from '../cost/parse-cost-csv.ts';
+import { readCostCsv } from '../cost/read-cost-csv.ts';
 import { OliveError } from '../errors.ts';
 import { readConfig } from '../hf/config.ts';
 import { readModel } from '../onnx/read-model.ts';
@@ -32,7 +31,7 @@ export async function planOnnxModel(modelPath: string, options: AutoOptOptions):
     throw new OliveError(`splitting an ONNX model by memory needs the model's Hugging Face config.json beside it in ${configDir}`);
   }
   const config = await readConfig(configDir);
-  const rows = parseCostCsv(await readFile(split.costModel, 'utf8'), split.costModel);
+  const rows = await readCostCsv(split.costModel);
   return planMemorySplits(rows, split.memoryBytes, {
     strategy: options.splitStrategy,
     granularity: options.splitGranularity,
