@@ -2,7 +2,7 @@
  * One layer's self-attention: q/k/v projections (or Phi-3's packed qkv_proj, fed to GroupQueryAttention as is),
  * GroupQueryAttention with rotary fused and the KV cache in/out (or the standard-operator form), then o_proj.
  */
-import { floatAttribute, intAttribute } from './attributes.ts';
+import { floatAttr, intAttr } from '../onnx/make-attribute.ts';
 import { tensorOf, type BuildContext } from './build-context.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
 import { addPlainAttention, splitPackedQkv } from './plain-attention.ts';
@@ -62,12 +62,12 @@ function addGroupQueryAttention(context: BuildContext, a: AttentionInputs, share
     outputs: [`${name}/output_0`, a.io.presentKey, a.io.presentValue],
     module: `${layerPrefix(a.layer)}.self_attn`,
     attributes: [
-      intAttribute('num_heads', spec.numHeads),
-      intAttribute('kv_num_heads', spec.numKvHeads),
-      floatAttribute('scale', 1 / Math.sqrt(spec.headDim)),
-      intAttribute('local_window_size', localWindowSize(spec.slidingWindow)),
-      intAttribute('do_rotary', 1),
-      intAttribute('rotary_interleaved', 0),
+      intAttr('num_heads', spec.numHeads),
+      intAttr('kv_num_heads', spec.numKvHeads),
+      floatAttr('scale', 1 / Math.sqrt(spec.headDim)),
+      intAttr('local_window_size', localWindowSize(spec.slidingWindow)),
+      intAttr('do_rotary', 1),
+      intAttr('rotary_interleaved', 0),
     ],
   });
   return attended;

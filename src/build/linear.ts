@@ -5,7 +5,7 @@
  * buildDecoderGraph (e.g. MatMulNBits from `weight`, which is in HF's [out, in] order, as MatMulNBits wants).
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
-import { intAttribute } from './attributes.ts';
+import { intAttr } from '../onnx/make-attribute.ts';
 import type { BuildContext } from './build-context.ts';
 import { TRANSPOSED_SUFFIX } from './weight-names.ts';
 import { weightSource } from './weight-source.ts';
@@ -44,9 +44,9 @@ function tiedProduct(context: BuildContext, linear: LinearSpec): string {
   const [outFeatures, inFeatures] = linear.weight.shape;
   const at = (op: string) => ({ name: `${linear.name}/${op}`, module: linear.module });
   const rows = graph.add1({ op: 'Reshape', ...at('Reshape'), inputs: [linear.input, graph.int64(`${linear.name}/rows_shape`, [-1, inFeatures])] });
-  const product = graph.add1({ op: 'Gemm', ...at('Gemm'), inputs: [rows, linear.weight.name], attributes: [intAttribute('transB', 1)] });
-  const leading = graph.add1({ op: 'Shape', ...at('Shape'), inputs: [linear.input], attributes: [intAttribute('start', 0), intAttribute('end', -1)] });
-  const shape = graph.add1({ op: 'Concat', ...at('Concat'), inputs: [leading, graph.int64(`${linear.name}/out_features`, [outFeatures])], attributes: [intAttribute('axis', 0)] });
+  const product = graph.add1({ op: 'Gemm', ...at('Gemm'), inputs: [rows, linear.weight.name], attributes: [intAttr('transB', 1)] });
+  const leading = graph.add1({ op: 'Shape', ...at('Shape'), inputs: [linear.input], attributes: [intAttr('start', 0), intAttr('end', -1)] });
+  const shape = graph.add1({ op: 'Concat', ...at('Concat'), inputs: [leading, graph.int64(`${linear.name}/out_features`, [outFeatures])], attributes: [intAttr('axis', 0)] });
   return graph.add1({ op: 'Reshape', ...at('Reshape_1'), inputs: [product, shape], ...(linear.bias ? {} : outputName(linear)) });
 }
 

@@ -2,7 +2,7 @@
  * One layer's MLP: down_proj(silu(gate_proj(x)) · up_proj(x)); Phi-3's fused gate_up_proj is split in half
  * (gate first). SiLU is Sigmoid and Mul under the activation module's name (act_fn, Phi-3's activation_fn).
  */
-import { intAttribute } from './attributes.ts';
+import { intAttr } from '../onnx/make-attribute.ts';
 import { tensorOf, type BuildContext } from './build-context.ts';
 import { layerPrefix } from './weight-names.ts';
 
@@ -21,7 +21,7 @@ function gateAndUp(context: BuildContext, layer: number, input: string): string[
     inputs: [fused, context.graph.int64('/model/mlp/split_sizes', [inner, inner])],
     outputs: 2,
     module: `${layerPrefix(layer)}.mlp`,
-    attributes: [intAttribute('axis', -1)],
+    attributes: [intAttr('axis', -1)],
   });
 }
 

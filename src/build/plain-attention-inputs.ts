@@ -5,7 +5,8 @@
  * and the float type's lowest value elsewhere. No module: shared by every layer.
  */
 import { DataType } from '../onnx/data-types.ts';
-import { intAttribute } from './attributes.ts';
+import { intAttr } from '../onnx/make-attribute.ts';
+import type { AttributeProto } from '../onnx/types.ts';
 import type { BuildContext } from './build-context.ts';
 import { encodeFloats } from '../onnx/float-formats.ts';
 
@@ -37,14 +38,14 @@ function int64(context: BuildContext, name: string, values: number[], dims?: num
   return context.graph.int64(`${PREFIX}/${name}`, values, dims);
 }
 
-function node(context: BuildContext, op: string, suffix: string, inputs: string[], attributes = [] as ReturnType<typeof intAttribute>[]): string {
+function node(context: BuildContext, op: string, suffix: string, inputs: string[], attributes: AttributeProto[] = []): string {
   return context.graph.add1({ op, name: `${PREFIX}/${suffix}`, inputs, attributes });
 }
 
 function addPositions(context: BuildContext, inputIds: string, attentionMask: string): Positions {
   const counted = node(context, 'CumSum', 'CumSum', [attentionMask, int64(context, 'axis', [1], [])]);
   const keys = node(context, 'Sub', 'Sub', [counted, int64(context, 'one', [1], [])]);
-  const newTokens = node(context, 'Shape', 'Shape', [inputIds], [intAttribute('start', 1), intAttribute('end', 2)]);
+  const newTokens = node(context, 'Shape', 'Shape', [inputIds], [intAttr('start', 1), intAttr('end', 2)]);
   const fromEnd = node(context, 'Neg', 'Neg', [newTokens]);
   const queries = node(context, 'Slice', 'Slice', [keys, fromEnd, int64(context, 'end', [Number.MAX_SAFE_INTEGER]), int64(context, 'slice_axes', [1])]);
   return { keys, queries };

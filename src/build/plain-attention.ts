@@ -4,7 +4,7 @@
  * are laid out [B, kv_heads, group, S, D] and broadcast against keys [B, kv_heads, 1, T, D].
  */
 import type { AttributeProto } from '../onnx/types.ts';
-import { intAttribute, intsAttribute } from './attributes.ts';
+import { intAttr, intsAttr } from '../onnx/make-attribute.ts';
 import type { BuildContext } from './build-context.ts';
 import { encodeFloats } from '../onnx/float-formats.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
@@ -34,7 +34,7 @@ export function splitPackedQkv(context: BuildContext, layer: number, packed: str
     inputs: [packed, graph.int64('/model/attention/qkv_split_sizes', sizes)],
     outputs: 3,
     module: `${layerPrefix(layer)}.self_attn`,
-    attributes: [intAttribute('axis', -1)],
+    attributes: [intAttr('axis', -1)],
   });
 }
 
@@ -68,7 +68,7 @@ function rotate(nodes: LayerNodes, a: PlainAttention, input: string, heads: numb
     name: `${nodes.name}/${suffix}/RotaryEmbedding`,
     inputs: [input, a.shared.positions, a.rotary.cos, a.rotary.sin],
     module: nodes.module,
-    attributes: [intAttribute('num_heads', heads), intAttribute('interleaved', 0)],
+    attributes: [intAttr('num_heads', heads), intAttr('interleaved', 0)],
   });
 }
 
@@ -77,15 +77,15 @@ function groupedQueries(nodes: LayerNodes, a: PlainAttention): string {
   const { spec } = nodes.context;
   const shape = nodes.int64('query_shape', [0, 0, spec.numKvHeads, spec.numHeads / spec.numKvHeads, spec.headDim]);
   const split = nodes.add('Reshape', 'q/Reshape', [rotate(nodes, a, a.query, spec.numHeads, 'q_rotary'), shape]);
-  return nodes.add('Transpose', 'q/Transpose', [split], [intsAttribute('perm', [0, 2, 3, 1, 4])]);
+  return nodes.add('Transpose', 'q/Transpose', [split], [intsAttr('perm', [0, 2, 3, 1, 4])]);
 }
 
 /** New keys or values appended to the past ones: [B, kv_heads, T, D], which is also the present output. */
 function appendToCache(nodes: LayerNodes, input: string, past: string, present: string, suffix: string): string {
   const { spec } = nodes.context;
   const split = nodes.add('Reshape', `${suffix}/Reshape`, [input, nodes.int64('kv_shape', [0, 0, spec.numKvHeads, spec.headDim])]);
-  const headsFirst = nodes.add('Transpose', `${suffix}/Transpose`, [split], [intsAttribute('perm', [0, 2, 1, 3])]);
-  return nodes.add('Concat', `${suffix}/Concat`, [past, headsFirst], [intAttribute('axis', 2)], [present]);
+  const headsFirst = nodes.add('Transpose', `${suffix}/Transpose`, [split], [intsAttr('perm', [0, 2, 1, 3])]);
+  return nodes.add('Concat', `${suffix}/Concat`, [past, headsFirst], [intAttr('axis', 2)], [present]);
 }
 
 function scaleConstant(context: BuildContext): string {
@@ -98,11 +98,11 @@ function scaleConstant(context: BuildContext): string {
 /** softmax(q·kᵀ·scale + mask)·v per group, back to [B, S, heads·D]. */
 function attend(nodes: LayerNodes, queries: string, keys: string, values: string, mask: string): string {
   const groupAxis = nodes.int64('group_axis', [2]);
-  const keysT = nodes.add('Unsqueeze', 'k/Unsqueeze', [nodes.add('Transpose', 'k/Transpose_1', [keys], [intsAttribute('perm', [0, 1, 3, 2])]), groupAxis]);
+  const keysT = nodes.add('Unsqueeze', 'k/Unsqueeze', [nodes.add('Transpose', 'k/Transpose_1', [keys], [intsAttr('perm', [0, 1, 3, 2])]), groupAxis]);
   const scaled = nodes.add('Mul', 'Mul_scale', [nodes.add('MatMul', 'MatMul_scores', [queries, keysT]), scaleConstant(nodes.context)]);
-  const probabilities = nodes.add('Softmax', 'Softmax', [nodes.add('Add', 'Add_mask', [scaled, mask])], [intAttribute('axis', -1)]);
+  const probabilities = nodes.add('Softmax', 'Softmax', [nodes.add('Add', 'Add_mask', [scaled, mask])], [intAttr('axis', -1)]);
   const attended = nodes.add('MatMul', 'MatMul_values', [probabilities, nodes.add('Unsqueeze', 'v/Unsqueeze', [values, groupAxis])]);
-  const tokensFirst = nodes.add('Transpose', 'Transpose_out', [attended], [intsAttribute('perm', [0, 3, 1, 2, 4])]);
+  const tokensFirst = nodes.add('Transpose', 'Transpose_out', [attended], [intsAttr('perm', [0, 3, 1, 2, 4])]);
   return nodes.add('Reshape', 'Reshape_out', [tokensFirst, nodes.int64('merged_shape', [0, 0, -1])]);
 }
 

@@ -5,7 +5,7 @@
  * standard operators (computed in float32 whatever the model's precision, as transformers' RMSNorm does).
  */
 import { DataType } from '../onnx/data-types.ts';
-import { floatAttribute, intAttribute } from './attributes.ts';
+import { floatAttr, intAttr } from '../onnx/make-attribute.ts';
 import { tensorOf, type BuildContext } from './build-context.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
 import { weightSource } from './weight-source.ts';
@@ -27,15 +27,15 @@ function gamma(context: BuildContext, module: string): string {
 function addPlainRmsNorm(context: BuildContext, norm: NormSpec, input: string): string {
   const { graph } = context;
   const at = (op: string) => ({ name: `${norm.name}/${op}`, module: norm.module });
-  const toFloat = [intAttribute('to', DataType.FLOAT)];
+  const toFloat = [intAttr('to', DataType.FLOAT)];
   const x = context.floatType === DataType.FLOAT ? input : graph.add1({ op: 'Cast', ...at('Cast'), inputs: [input], attributes: toFloat });
   const squared = graph.add1({ op: 'Mul', ...at('Pow'), inputs: [x, x] });
-  const mean = graph.add1({ op: 'ReduceMean', ...at('ReduceMean'), inputs: [squared, graph.int64('/model/norm_axes', [-1])], attributes: [intAttribute('keepdims', 1)] });
+  const mean = graph.add1({ op: 'ReduceMean', ...at('ReduceMean'), inputs: [squared, graph.int64('/model/norm_axes', [-1])], attributes: [intAttr('keepdims', 1)] });
   const epsilon = graph.initializer(`${norm.name}/epsilon`, DataType.FLOAT, [], { kind: 'bytes', bytes: new Uint8Array(new Float32Array([context.spec.rmsNormEps]).buffer) });
   const shifted = graph.add1({ op: 'Add', ...at('Add'), inputs: [mean, epsilon] });
   const inverse = graph.add1({ op: 'Reciprocal', ...at('Reciprocal'), inputs: [graph.add1({ op: 'Sqrt', ...at('Sqrt'), inputs: [shifted] })] });
   const scaled = graph.add1({ op: 'Mul', ...at('Mul'), inputs: [x, inverse] });
-  const back = context.floatType === DataType.FLOAT ? scaled : graph.add1({ op: 'Cast', ...at('Cast_1'), inputs: [scaled], attributes: [intAttribute('to', context.floatType)] });
+  const back = context.floatType === DataType.FLOAT ? scaled : graph.add1({ op: 'Cast', ...at('Cast_1'), inputs: [scaled], attributes: [intAttr('to', context.floatType)] });
   return graph.add1({ op: 'Mul', ...at('Mul_1'), inputs: [back, gamma(context, norm.module)] });
 }
 
@@ -46,7 +46,7 @@ export function addRmsNorm(context: BuildContext, norm: NormSpec, input: string)
     name: `${norm.name}/SimplifiedLayerNorm`,
     inputs: [input, gamma(context, norm.module)],
     module: norm.module,
-    attributes: [floatAttribute('epsilon', context.spec.rmsNormEps), intAttribute('axis', -1), intAttribute('stash_type', 1)],
+    attributes: [floatAttr('epsilon', context.spec.rmsNormEps), intAttr('axis', -1), intAttr('stash_type', 1)],
   });
 }
 
@@ -64,7 +64,7 @@ export function addSkipRmsNorm(context: BuildContext, norm: NormSpec, input: str
     inputs: [input, residual, gamma(context, norm.module)],
     outputs: [`${name}/output_0`, '', '', `${name}/output_3`],
     module: norm.module,
-    attributes: [floatAttribute('epsilon', context.spec.rmsNormEps)],
+    attributes: [floatAttr('epsilon', context.spec.rmsNormEps)],
   });
   return { normalized, sum };
 }

@@ -6,7 +6,7 @@
  */
 import { DataType } from '../onnx/data-types.ts';
 import type { GraphProto } from '../onnx/types.ts';
-import { graphAttribute } from './attributes.ts';
+import { graphAttr } from '../onnx/make-attribute.ts';
 import type { BuildContext } from './build-context.ts';
 import { encodeFloats } from '../onnx/float-formats.ts';
 import { valueInfo } from './graph-builder.ts';
@@ -57,7 +57,7 @@ function addLongropeCaches(context: BuildContext, rope: Extract<RopeSpec, { kind
     name: `${PREFIX}/If`,
     inputs: [useLong],
     outputs: ['cos_cache', 'sin_cache'],
-    attributes: [graphAttribute('then_branch', passThrough(context, 'large_rotemb_caches_graph', long, half)), graphAttribute('else_branch', passThrough(context, 'small_rotemb_caches_graph', short, half))],
+    attributes: [graphAttr('then_branch', passThrough(context, 'large_rotemb_caches_graph', long, half)), graphAttr('else_branch', passThrough(context, 'small_rotemb_caches_graph', short, half))],
   });
   return { cos, sin };
 }

@@ -5,7 +5,7 @@
  * first consumer.
  */
 import { DataType } from '../onnx/data-types.ts';
-import { intAttribute } from './attributes.ts';
+import { intAttr } from '../onnx/make-attribute.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 
 export const MASK_SUBGRAPH = '/model/attn_mask_reformat/attn_mask_subgraph';
@@ -15,14 +15,14 @@ export function addSeqlensK(graph: GraphBuilder, attentionMask: string): string 
     op: 'ReduceSum',
     name: `${MASK_SUBGRAPH}/ReduceSum`,
     inputs: [attentionMask, graph.int64(`${MASK_SUBGRAPH}/axes`, [1])],
-    attributes: [intAttribute('keepdims', 0)],
+    attributes: [intAttr('keepdims', 0)],
   });
   const lastIndex = graph.add1({ op: 'Sub', name: `${MASK_SUBGRAPH}/Sub`, inputs: [sum, graph.int64(`${MASK_SUBGRAPH}/one`, [1], [])] });
-  return graph.add1({ op: 'Cast', name: `${MASK_SUBGRAPH}/Sub/Cast`, inputs: [lastIndex], attributes: [intAttribute('to', DataType.INT32)] });
+  return graph.add1({ op: 'Cast', name: `${MASK_SUBGRAPH}/Sub/Cast`, inputs: [lastIndex], attributes: [intAttr('to', DataType.INT32)] });
 }
 
 export function addTotalSequenceLength(graph: GraphBuilder, attentionMask: string): string {
   const shape = graph.add1({ op: 'Shape', name: `${MASK_SUBGRAPH}/Shape`, inputs: [attentionMask] });
-  const total = graph.add1({ op: 'Gather', name: `${MASK_SUBGRAPH}/Gather`, inputs: [shape, graph.int64(`${MASK_SUBGRAPH}/total_length_axis`, [1], [])], attributes: [intAttribute('axis', 0)] });
-  return graph.add1({ op: 'Cast', name: `${MASK_SUBGRAPH}/Gather/Cast`, inputs: [total], attributes: [intAttribute('to', DataType.INT32)] });
+  const total = graph.add1({ op: 'Gather', name: `${MASK_SUBGRAPH}/Gather`, inputs: [shape, graph.int64(`${MASK_SUBGRAPH}/total_length_axis`, [1], [])], attributes: [intAttr('axis', 0)] });
+  return graph.add1({ op: 'Cast', name: `${MASK_SUBGRAPH}/Gather/Cast`, inputs: [total], attributes: [intAttr('to', DataType.INT32)] });
 }

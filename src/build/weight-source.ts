@@ -5,15 +5,13 @@
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
 import { READ_CHUNK_BYTES, readSource, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
+import { elementCount } from '../onnx/tensor-size.ts';
 import { convertFloats, FLOAT_FORMAT_BYTES, type FloatFormat } from '../onnx/float-formats.ts';
 
 function fileRange(tensor: CheckpointTensor): TensorSource & { kind: 'file' } {
   return { kind: 'file', path: tensor.file, offset: tensor.offset, length: tensor.length };
 }
 
-function elementCount(tensor: CheckpointTensor): number {
-  return tensor.shape.reduce((a, b) => a * b, 1);
-}
 
 async function* convertedChunks(tensor: CheckpointTensor, to: FloatFormat): AsyncGenerator<Uint8Array> {
   const from = tensor.dtype as FloatFormat;
@@ -62,7 +60,7 @@ function transposeStored(stored: Uint8Array, [rows, cols]: number[], width: numb
 
 /** The tensor's bytes in `to` format, transposed ([out, in] → [in, out]) when asked. */
 export function weightSource(tensor: CheckpointTensor, to: FloatFormat, options: { transpose?: boolean } = {}): TensorSource {
-  const length = elementCount(tensor) * FLOAT_FORMAT_BYTES[to];
+  const length = elementCount(tensor.shape) * FLOAT_FORMAT_BYTES[to];
   if (options.transpose) return { kind: 'producer', length, produce: () => transposedChunks(tensor, to) };
   if (tensor.dtype === to) return fileRange(tensor);
   return { kind: 'producer', length, produce: () => convertedChunks(tensor, to) };

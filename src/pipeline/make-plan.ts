@@ -12,7 +12,7 @@ import type { HfConfig } from '../hf/config.ts';
 import { planEqualSplits } from '../plan/plan-equal-splits.ts';
 import { planMemorySplits } from '../plan/plan-memory-splits.ts';
 import { runtimeModelFromConfig, type IoPrecision } from '../plan/runtime-model-from-config.ts';
-import type { SplitPlan } from '../plan/types.ts';
+import type { MemoryPlanOptions, RuntimeModel, SplitPlan } from '../plan/types.ts';
 import type { AutoOptOptions } from './options.ts';
 
 export interface PlanInputs {
@@ -29,12 +29,12 @@ export async function makePlan(options: AutoOptOptions, inputs: PlanInputs): Pro
     return planEqualSplits(inputs.config.num_hidden_layers, split.numSplits, { rows: computedRows(), model: runtime });
   }
   const rows = split.costModel ? await readCostModel(split.costModel, inputs) : computedRows();
-  return planMemorySplits(rows, split.memoryBytes, {
-    strategy: options.splitStrategy,
-    granularity: options.splitGranularity,
-    budgetCovers: options.budgetCovers,
-    model: runtime,
-  });
+  return planMemorySplits(rows, split.memoryBytes, memoryPlanOptions(options, runtime));
+}
+
+/** The memory-plan flags as the planner takes them, with the sizes for the runtime estimate. */
+export function memoryPlanOptions(options: AutoOptOptions, model: RuntimeModel): MemoryPlanOptions {
+  return { strategy: options.splitStrategy, granularity: options.splitGranularity, budgetCovers: options.budgetCovers, model };
 }
 
 async function readCostModel(file: string, inputs: PlanInputs): Promise<CostRow[]> {

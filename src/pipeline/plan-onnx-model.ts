@@ -15,7 +15,7 @@ import { planMemorySplits } from '../plan/plan-memory-splits.ts';
 import { runtimeModelFromConfig } from '../plan/runtime-model-from-config.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { nodeModulePath } from '../split/module-path.ts';
-import { ioPrecision } from './make-plan.ts';
+import { ioPrecision, memoryPlanOptions } from './make-plan.ts';
 import type { AutoOptOptions } from './options.ts';
 
 export async function planOnnxModel(modelPath: string, options: AutoOptOptions): Promise<SplitPlan | undefined> {
@@ -32,12 +32,8 @@ export async function planOnnxModel(modelPath: string, options: AutoOptOptions):
   }
   const config = await readConfig(configDir);
   const rows = await readCostCsv(split.costModel);
-  return planMemorySplits(rows, split.memoryBytes, {
-    strategy: options.splitStrategy,
-    granularity: options.splitGranularity,
-    budgetCovers: options.budgetCovers,
-    model: runtimeModelFromConfig(config, ioPrecision(options), options.contextLength),
-  });
+  const runtime = runtimeModelFromConfig(config, ioPrecision(options), options.contextLength);
+  return planMemorySplits(rows, split.memoryBytes, memoryPlanOptions(options, runtime));
 }
 
 async function decoderLayers(modelPath: string): Promise<{ stack: string; count: number }> {

@@ -1,6 +1,6 @@
 /** Initializers that several splits read: each of those splits gets a copy (tied embeddings, rotary caches). */
 import type { TensorProto } from '../onnx/types.ts';
-import { tensorBytes } from './tensor-bytes.ts';
+import { tensorByteLength } from '../onnx/tensor-size.ts';
 import type { SharedInitializer, SplitCut } from './types.ts';
 
 export function sharedInitializers(cuts: SplitCut[], initializers: TensorProto[]): SharedInitializer[] {
@@ -9,7 +9,7 @@ export function sharedInitializers(cuts: SplitCut[], initializers: TensorProto[]
   for (const cut of cuts) for (const name of cut.initializers) splitsOf.set(name, [...(splitsOf.get(name) ?? []), cut.index]);
   return [...splitsOf.entries()]
     .filter(([, splits]) => splits.length > 1)
-    .map(([name, splits]) => ({ name, splits, bytes: byName.has(name) ? tensorBytes(byName.get(name)!) : 0 }));
+    .map(([name, splits]) => ({ name, splits, bytes: byName.has(name) ? tensorByteLength(byName.get(name)!) : 0 }));
 }
 
 /** Bytes written beyond the first copy of each shared initializer. */

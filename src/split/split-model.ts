@@ -22,7 +22,7 @@ import { describeValues } from './infer-value-types.ts';
 import { createStaging, discardStaging, publishStaging, requireOutsideInput, requireReplaceable } from '../fs/output-folder.ts';
 import { duplicatedBytes, sharedInitializers } from './shared-initializers.ts';
 import { SplitValidationError } from './split-validation-error.ts';
-import { tensorBytes } from './tensor-bytes.ts';
+import { tensorByteLength } from '../onnx/tensor-size.ts';
 import { SPLIT_NAME, type SharedInitializer, type SplitCut, type SplitResult, type SplitTarget, type WrittenSplit } from './types.ts';
 import { writeManifests } from './write-manifests.ts';
 
@@ -125,7 +125,7 @@ async function writeSplits(loaded: LoadedModel, cut: CutModel, staging: string, 
     const model = buildSplitModel(loaded.model, split, cut.index, cut.infos);
     const file = path.join(staging, `${SPLIT_NAME(split.index)}.onnx`);
     const result = await writeModel(file, model);
-    const weightBytes = (model.graph?.initializer ?? []).reduce((total, tensor) => total + tensorBytes(tensor), 0);
+    const weightBytes = (model.graph?.initializer ?? []).reduce((total, tensor) => total + tensorByteLength(tensor), 0);
     written.push({
       index: split.index,
       file: path.basename(file),

@@ -1,21 +1,18 @@
 /** auto-opt's command line: usage errors, refusals, one-line failures, dry runs, and output-folder safety. */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runOlive as olive } from './run-olive.ts';
 import type { AutoOptResult } from '../../src/pipeline/result.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 
 const FIXTURE = path.resolve('fixtures/tiny-llama');
 
-
+const tempDir = useTempDirs('olive-cli');
 let work: string;
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'olive-cli-'));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
+  work = await tempDir();
 });
 
 describe('usage errors exit 2 with a usage line', () => {

@@ -1,16 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readCostCsv } from '../../src/cost/read-cost-csv.ts';
 import { writeCostCsv } from '../../src/cost/write-cost-csv.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 
+const tempDir = useTempDirs('olive-cost-io');
 let work: string;
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'olive-cost-io-'));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
+  work = await tempDir();
 });
 
 describe('cost table files', () => {

@@ -2,23 +2,21 @@
  * The three command lines of Olive's model-splitting announcement, unchanged but for the model: the tiny phi3
  * long-rope fixture stands in for microsoft/Phi-3.5-mini-instruct.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runOlive as olive } from '../cli/run-olive.ts';
 import type { AutoOptResult } from '../../src/pipeline/result.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 
 const FIXTURE = path.resolve('fixtures/tiny-phi3');
 
 
 
+const tempDir = useTempDirs('olive-blog');
 let work: string;
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), 'olive-blog-'));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
+  work = await tempDir();
 });
 
 describe('the blog commands on the tiny phi3 fixture', () => {

@@ -10,7 +10,7 @@ import { splitModel } from '../../src/split/split-model.ts';
 import { SplitValidationError } from '../../src/split/split-validation-error.ts';
 import type { SplitResult } from '../../src/split/types.ts';
 import { handPlan } from '../split/helpers/hand-plan.ts';
-import { useTempDirs } from '../split/helpers/temp-dirs.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 import { SMALL_DECODER, writeTorchExportDecoder } from '../split/helpers/torch-export-decoder.ts';
 
 const tempDir = useTempDirs('validate-split');

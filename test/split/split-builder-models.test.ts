@@ -11,7 +11,7 @@ import { quantizeWeights } from '../../src/passes/quantize/quantize-weights.ts';
 import type { ExecutionProvider } from '../../src/runtime/types.ts';
 import { splitModel } from '../../src/split/split-model.ts';
 import { handPlan, layerModules } from './helpers/hand-plan.ts';
-import { useTempDirs } from './helpers/temp-dirs.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 
 const tempDir = useTempDirs('split-builder');
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');

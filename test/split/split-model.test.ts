@@ -10,7 +10,7 @@ import { readModel } from '../../src/onnx/read-model.ts';
 import type { ValueInfoProto } from '../../src/onnx/types.ts';
 import { splitModel } from '../../src/split/split-model.ts';
 import { handPlan } from './helpers/hand-plan.ts';
-import { useTempDirs } from './helpers/temp-dirs.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 import { SMALL_DECODER, writeTorchExportDecoder } from './helpers/torch-export-decoder.ts';
 
 const tempDir = useTempDirs('split-model');

@@ -9,7 +9,7 @@ import { readModel } from '../../src/onnx/read-model.ts';
 import type { GraphProto, ModelProto } from '../../src/onnx/types.ts';
 import { writeModel } from '../../src/onnx/write-model.ts';
 import { describeValues } from '../../src/split/infer-value-types.ts';
-import { useTempDirs } from './helpers/temp-dirs.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 import { floatInfo, floatTensor } from './helpers/tiny-graphs.ts';
 
 const tempDir = useTempDirs('olive-subgraph-external');

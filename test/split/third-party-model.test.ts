@@ -11,7 +11,7 @@ import { runCascade } from '../../src/runtime/run-cascade.ts';
 import { splitModel } from '../../src/split/split-model.ts';
 import type { SplitResult } from '../../src/split/types.ts';
 import { floatTensorFromPb } from './helpers/tensor-from-pb.ts';
-import { useTempDirs } from './helpers/temp-dirs.ts';
+import { useTempDirs } from '../helpers/temp-dirs.ts';
 
 const CASE = '/usr/share/libonnx-testdata/data/node/test_layer_normalization_3d_axis_negative_1_epsilon_expanded';
 const DATA = path.join(CASE, 'test_data_set_0');

@@ -1,7 +1,7 @@
 /** The Cast nodes fp16 conversion inserts between values of one precision and readers that need the other. */
 import { DataType } from '../../onnx/data-types.ts';
 import type { GraphProto, NodeProto } from '../../onnx/types.ts';
-import { intAttr } from '../graph/attributes.ts';
+import { intAttr } from '../../onnx/make-attribute.ts';
 import type { UniqueNames } from '../graph/unique-names.ts';
 import type { Precision, PrecisionPlan } from './plan-precisions.ts';
 

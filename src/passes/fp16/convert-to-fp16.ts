@@ -8,7 +8,7 @@ import { OliveError } from '../../errors.ts';
 import { DataType } from '../../onnx/data-types.ts';
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../onnx/types.ts';
 import { AttributeType } from '../../onnx/types.ts';
-import { intAttr } from '../graph/attributes.ts';
+import { intAttr } from '../../onnx/make-attribute.ts';
 import { UniqueNames } from '../graph/unique-names.ts';
 import type { ExecutionProvider } from '../quantize/options.ts';
 import { CastMaker, castFloatOutputs } from './casts.ts';

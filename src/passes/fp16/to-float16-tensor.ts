@@ -6,7 +6,7 @@ import { decodeFloats, encodeFloats } from '../../onnx/float-formats.ts';
 import { DataType } from '../../onnx/data-types.ts';
 import { setTensorSource, sourceLength, streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
 import type { TensorProto } from '../../onnx/types.ts';
-import { tensorSource } from '../graph/tensor-bytes.ts';
+import { tensorSource } from '../graph/typed-tensor-source.ts';
 
 export function toFloat16Tensor(tensor: TensorProto): TensorProto {
   const { float_data: _f, raw_data: _r, external_data: _e, data_location: _l, ...rest } = tensor;

@@ -1,6 +1,6 @@
 /** Read a node's attributes by name, with the operator's default when absent. */
 import { int64ToNumber } from '../../onnx/proto.ts';
-import { AttributeType, type AttributeProto, type NodeProto } from '../../onnx/types.ts';
+import type { AttributeProto, NodeProto } from '../../onnx/types.ts';
 
 export function findAttribute(node: NodeProto, name: string): AttributeProto | undefined {
   return (node.attribute ?? []).find((a) => a.name === name);
@@ -21,6 +21,3 @@ export function intsAttribute(node: NodeProto, name: string): number[] | undefin
   return attribute ? (attribute.ints ?? []).map((v) => int64ToNumber(v, `attribute ${name} of node '${node.name ?? ''}'`)) : undefined;
 }
 
-export function intAttr(name: string, value: number): AttributeProto {
-  return { name, type: AttributeType.INT, i: value };
-}

@@ -3,12 +3,12 @@
  * com.microsoft FusedMatMul(A, W) (what ORT's optimizer makes of MatMul followed by a scale), W a 2-D float
  * initializer. Every other MatMul, Gemm and FusedMatMul is listed with the reason it stays as it is.
  */
-import { DataType, elementBits, rawByteLength } from '../../onnx/data-types.ts';
+import { DataType } from '../../onnx/data-types.ts';
 import { int64ToNumber } from '../../onnx/proto.ts';
 import type { ModelProto, NodeProto, TensorProto } from '../../onnx/types.ts';
 import { floatAttribute, intAttribute, intsAttribute } from '../graph/attributes.ts';
 import type { GraphIndex } from '../graph/graph-index.ts';
-import { elementCount, tensorDims } from '../graph/tensor-bytes.ts';
+import { elementCount, tensorByteLength, tensorDims } from '../../onnx/tensor-size.ts';
 import type { WeightLayout } from './slab-job.ts';
 
 export type WeightPattern = 'matmul' | 'matmul-transpose' | 'gemm' | 'fused-matmul';
@@ -146,11 +146,6 @@ function flip(layout: WeightLayout): WeightLayout {
 }
 
 function leave(node: NodeProto, reason: LeftReason, weight: TensorProto | undefined): LeftMatMul {
-  return { node, reason, weight: weight?.name, weightBytes: weight ? tensorBytes(weight) : 0 };
+  return { node, reason, weight: weight?.name, weightBytes: weight ? tensorByteLength(weight) : 0 };
 }
 
-/** Bytes of a tensor's data in raw_data layout (0 for types without a fixed size). */
-export function tensorBytes(tensor: TensorProto): number {
-  const bits = elementBits(tensor.data_type ?? 0);
-  return bits === undefined ? 0 : rawByteLength(tensor.data_type ?? 0, elementCount(tensorDims(tensor)));
-}

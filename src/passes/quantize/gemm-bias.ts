@@ -4,7 +4,8 @@ import { DataType } from '../../onnx/data-types.ts';
 import { readSource } from '../../onnx/tensor-source.ts';
 import type { TensorProto } from '../../onnx/types.ts';
 import type { UniqueNames } from '../graph/unique-names.ts';
-import { tensorDims, tensorSource } from '../graph/tensor-bytes.ts';
+import { tensorDims } from '../../onnx/tensor-size.ts';
+import { tensorSource } from '../graph/typed-tensor-source.ts';
 
 /** The bias tensor to feed MatMulNBits: the original when it already fits, else a new [N] initializer. */
 export async function nbitsBias(bias: TensorProto, beta: number, names: UniqueNames): Promise<TensorProto> {

@@ -1,6 +1,7 @@
 /** What the quantization pass did: the products it rewrote, and those it left with the reason and their bytes. */
 import type { TensorProto } from '../../onnx/types.ts';
-import { tensorBytes, type LeftReason, type WeightMatMulSearch, type WeightPattern } from './find-weight-matmuls.ts';
+import { type LeftReason, type WeightMatMulSearch, type WeightPattern } from './find-weight-matmuls.ts';
+import { tensorByteLength } from '../../onnx/tensor-size.ts';
 import type { NBitsTensors } from './nbits-tensors.ts';
 import type { ResolvedQuantizeOptions } from './options.ts';
 
@@ -35,7 +36,7 @@ export interface QuantizeReport {
 export function quantizeReport(resolved: ResolvedQuantizeOptions, search: WeightMatMulSearch, made: NBitsTensors[]): QuantizeReport {
   const quantizedBytes = made
     .flatMap((tensors) => [tensors.packed, tensors.scales, tensors.zeroPoints])
-    .reduce((sum, tensor) => sum + (tensor ? tensorBytes(tensor) : 0), 0);
+    .reduce((sum, tensor) => sum + (tensor ? tensorByteLength(tensor) : 0), 0);
   return {
     bits: resolved.bits,
     blockSize: resolved.blockSize,
@@ -70,5 +71,5 @@ export function quantizeReport(resolved: ResolvedQuantizeOptions, search: Weight
 }
 
 function distinctBytes(tensors: TensorProto[]): number {
-  return [...new Set(tensors)].reduce((sum, tensor) => sum + tensorBytes(tensor), 0);
+  return [...new Set(tensors)].reduce((sum, tensor) => sum + tensorByteLength(tensor), 0);
 }

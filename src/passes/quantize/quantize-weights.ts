@@ -4,9 +4,9 @@
  * tensors are produced while it is written (writeModel), in parallel worker threads; call close() afterwards.
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from '../../onnx/types.ts';
-import { intAttr } from '../graph/attributes.ts';
+import { intAttr } from '../../onnx/make-attribute.ts';
 import { indexGraph } from '../graph/graph-index.ts';
-import { tensorSource } from '../graph/tensor-bytes.ts';
+import { tensorSource } from '../graph/typed-tensor-source.ts';
 import { UniqueNames } from '../graph/unique-names.ts';
 import { OliveError } from '../../errors.ts';
 import { findWeightMatMuls, type WeightMatMul } from './find-weight-matmuls.ts';

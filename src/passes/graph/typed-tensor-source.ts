@@ -1,7 +1,6 @@
 /** A tensor's raw_data-layout bytes as a source, also for the typed fields (float_data, int32_data) small tensors use. */
 import { DataType } from '../../onnx/data-types.ts';
 import { getTensorSource, type TensorSource } from '../../onnx/tensor-source.ts';
-import { int64ToNumber } from '../../onnx/proto.ts';
 import type { TensorProto } from '../../onnx/types.ts';
 
 export function tensorSource(tensor: TensorProto): TensorSource | undefined {
@@ -14,12 +13,4 @@ export function tensorSource(tensor: TensorProto): TensorSource | undefined {
     return { kind: 'bytes', bytes: new Uint8Array(Uint16Array.from(tensor.int32_data).buffer) };
   }
   return undefined;
-}
-
-export function elementCount(dims: number[]): number {
-  return dims.reduce((product, d) => product * d, 1);
-}
-
-export function tensorDims(tensor: TensorProto): number[] {
-  return (tensor.dims ?? []).map((d) => int64ToNumber(d, `dimension of tensor '${tensor.name ?? ''}'`));
 }
