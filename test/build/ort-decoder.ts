@@ -1,5 +1,6 @@
 /** Run a built decoder with onnxruntime-node, carrying the KV cache between calls as ORT GenAI would. */
 import * as ort from 'onnxruntime-node';
+import { halfBitsToNumber } from '../../src/onnx/float-formats.ts';
 
 export interface OrtKvState {
   tensors: Record<string, ort.Tensor>;
@@ -31,15 +32,7 @@ export function emptyKv(decoder: OrtDecoder): OrtKvState {
 
 function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array;
-  const halves = tensor.data as Uint16Array;
-  return Float32Array.from(halves, (bits) => {
-    const sign = bits & 0x8000 ? -1 : 1;
-    const exponent = (bits >> 10) & 0x1f;
-    const fraction = bits & 0x3ff;
-    if (exponent === 0) return sign * fraction * 2 ** -24;
-    if (exponent === 31) return fraction ? NaN : sign * Infinity;
-    return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-  });
+  return Float32Array.from(tensor.data as Uint16Array, halfBitsToNumber);
 }
 
 /** Feed `tokens` after the cached ones; returns one logits row per token and the grown cache. */
