@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDecoder, type Precision } from '../src/build/index.ts';
+import { buildDecoder, type Precision } from '../src/convert/index.ts';
 import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 
 /** Llama-3.2-1B's published shapes. */

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describeModules } from '../src/arch/describe-modules.ts';
-import { buildDecoder } from '../src/build/index.ts';
+import { buildDecoder } from '../src/convert/index.ts';
 import { costTable } from '../src/cost/cost-table.ts';
 import { parseConfig } from '../src/hf/config.ts';
 import { formatPlanTable } from '../src/plan/format-plan-table.ts';

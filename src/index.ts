@@ -7,7 +7,7 @@ export * from './hf/index.ts';
 export * from './arch/index.ts';
 export * from './cost/index.ts';
 export * from './plan/index.ts';
-export * from './build/index.ts';
+export * from './convert/index.ts';
 export * from './passes/index.ts';
 export * from './split/index.ts';
 export * from './runtime/index.ts';

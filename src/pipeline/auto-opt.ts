@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
-import { buildDecoder } from '../build/build-decoder.ts';
+import { buildDecoder } from '../convert/build-decoder.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
 import type { ModelSource } from '../hf/model-source.ts';
 import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-onnx-model.ts';

@@ -7,17 +7,17 @@ import path from 'node:path';
 import { copySideFiles } from '../split/copy-side-files.ts';
 import { createStaging, discardStaging, publishStaging } from '../fs/output-folder.ts';
 import type { AutoOptOptions } from './options.ts';
+import { GENAI_CONFIG_FILE, MODEL_FILE, dataFileName } from '../layout/output-layout.ts';
 
-export const GENAI_CONFIG_FILE = 'genai_config.json';
-export const OUTPUT_MODEL_FILE = 'model.onnx';
+export { GENAI_CONFIG_FILE, MODEL_FILE as OUTPUT_MODEL_FILE };
 
 /** Move modelPath (and `<modelPath>.data`) to the output as model.onnx, with the side files found in sideFilesDir. */
 export async function publishModelFolder(sideFilesDir: string, modelPath: string, options: Pick<AutoOptOptions, 'outputPath' | 'force'>): Promise<void> {
   const staging = await createStaging(options.outputPath);
   try {
-    await rename(modelPath, path.join(staging, OUTPUT_MODEL_FILE));
+    await rename(modelPath, path.join(staging, MODEL_FILE));
     if (await isFile(`${modelPath}.data`)) {
-      await rename(`${modelPath}.data`, path.join(staging, `${OUTPUT_MODEL_FILE}.data`));
+      await rename(`${modelPath}.data`, path.join(staging, dataFileName(MODEL_FILE)));
     }
     await carrySideFiles(sideFilesDir, staging);
     await publishStaging(staging, options.outputPath, options.force);

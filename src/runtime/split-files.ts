@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError, ParseError } from '../errors.ts';
 import type { SplitPlan } from '../plan/types.ts';
+import { MODEL_CONFIG_FILE, SPLIT_PLAN_FILE } from '../layout/output-layout.ts';
 
-export const MODEL_CONFIG_FILE = 'model_config.json';
-export const SPLIT_PLAN_FILE = 'split_plan.json';
+export { MODEL_CONFIG_FILE, SPLIT_PLAN_FILE };
 
 interface ModelConfigShape {
   config?: { model_components?: unknown };

@@ -23,8 +23,9 @@ import { createStaging, discardStaging, publishStaging, requireOutsideInput, req
 import { duplicatedBytes, sharedInitializers } from './shared-initializers.ts';
 import { SplitValidationError } from './split-validation-error.ts';
 import { tensorByteLength } from '../onnx/tensor-size.ts';
-import { SPLIT_NAME, type SharedInitializer, type SplitCut, type SplitResult, type SplitTarget, type WrittenSplit } from './types.ts';
+import { type SharedInitializer, type SplitCut, type SplitResult, type SplitTarget, type WrittenSplit } from './types.ts';
 import { writeManifests } from './write-manifests.ts';
+import { splitFileName } from '../layout/output-layout.ts';
 
 export interface SplitModelOptions {
   /** The .onnx file to split; genai_config.json, config.json and tokenizer files beside it are carried over. */
@@ -123,7 +124,7 @@ async function writeSplits(loaded: LoadedModel, cut: CutModel, staging: string, 
   const written: WrittenSplit[] = [];
   for (const split of cut.cuts) {
     const model = buildSplitModel(loaded.model, split, cut.index, cut.infos);
-    const file = path.join(staging, `${SPLIT_NAME(split.index)}.onnx`);
+    const file = path.join(staging, splitFileName(split.index));
     const result = await writeModel(file, model);
     const weightBytes = (model.graph?.initializer ?? []).reduce((total, tensor) => total + tensorByteLength(tensor), 0);
     written.push({

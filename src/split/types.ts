@@ -1,5 +1,6 @@
 /** What decides where each node goes, and what a split run produces. */
 import type { SplitPlan } from '../plan/types.ts';
+import { splitName } from '../layout/output-layout.ts';
 import type { TypeProto } from '../onnx/types.ts';
 import type { ValidationReport } from '../runtime/types.ts';
 
@@ -18,8 +19,8 @@ export interface NodeAssignment {
   numSplits: number;
 }
 
-/** File stem of split `index`: split_0.onnx, split_0.onnx.data, pipeline stage "split_0". */
-export const SPLIT_NAME = (index: number): string => `split_${index}`;
+/** File stem of split `index` (the output layout names it). */
+export const SPLIT_NAME = splitName;
 
 /** Constant nodes belong to no split: each split that reads one gets its own copy. */
 export const COPIED_INTO_EACH_SPLIT = -1;

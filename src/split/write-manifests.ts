@@ -9,6 +9,7 @@ import { ParseError } from '../errors.ts';
 import { pipelineGenaiConfig } from './genai-manifest.ts';
 import { compositeModelConfig } from './olive-manifest.ts';
 import { SPLIT_NAME, type SplitCut, type SplitTarget } from './types.ts';
+import { GENAI_CONFIG_FILE, MODEL_CONFIG_FILE, SPLIT_PLAN_FILE } from '../layout/output-layout.ts';
 
 export interface ManifestSources {
   /** Folder of the source model, where config.json and genai_config.json are looked for. */
@@ -21,11 +22,11 @@ export async function writeManifests(dir: string, cuts: SplitCut[], target: Spli
   const names = cuts.map((cut) => SPLIT_NAME(cut.index));
   const attributes = sources.modelAttributes ?? (await readJsonBeside(sources.modelDir, 'config.json')) ?? {};
   const stages = cuts.map((cut) => ({ name: SPLIT_NAME(cut.index), inputs: cut.inputs, outputs: cut.outputs }));
-  const genai = pipelineGenaiConfig(stages, await readJsonBeside(sources.modelDir, 'genai_config.json'));
+  const genai = pipelineGenaiConfig(stages, await readJsonBeside(sources.modelDir, GENAI_CONFIG_FILE));
   const plan = target.kind === 'plan' ? target.plan : { method: 'assignment', nodes: target.nodes };
-  await writeJson(path.join(dir, 'model_config.json'), compositeModelConfig(names, attributes));
-  await writeJson(path.join(dir, 'genai_config.json'), genai);
-  await writeJson(path.join(dir, 'split_plan.json'), plan);
+  await writeJson(path.join(dir, MODEL_CONFIG_FILE), compositeModelConfig(names, attributes));
+  await writeJson(path.join(dir, GENAI_CONFIG_FILE), genai);
+  await writeJson(path.join(dir, SPLIT_PLAN_FILE), plan);
 }
 
 async function readJsonBeside(dir: string, name: string): Promise<Record<string, unknown> | undefined> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convertFloats, decodeFloats, encodeFloats, floatBitsToBfloat, floatBitsToHalf } from '../../src/onnx/float-formats.ts';
-import { transposeMatrix } from '../../src/build/weight-source.ts';
+import { transposeMatrix } from '../../src/convert/weight-source.ts';
 
 function bitsOf(value: number): number {
   return new Uint32Array(new Float32Array([value]).buffer)[0];

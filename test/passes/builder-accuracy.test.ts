@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { buildDecoder, type BuildResult } from '../../src/build/index.ts';
+import { buildDecoder, type BuildResult } from '../../src/convert/index.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { writeModel } from '../../src/onnx/write-model.ts';
 import { quantizeWeights } from '../../src/passes/quantize/quantize-weights.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDecoder } from '../../src/build/index.ts';
+import { buildDecoder } from '../../src/convert/index.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import * as ort from 'onnxruntime-node';
 import { decodeFloats } from '../../src/onnx/float-formats.ts';

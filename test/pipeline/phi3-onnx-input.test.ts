@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDecoder } from '../../src/build/index.ts';
+import { buildDecoder } from '../../src/convert/index.ts';
 import { runOlive as olive } from '../cli/run-olive.ts';
 
 const FIXTURE = path.resolve('fixtures/tiny-phi3');

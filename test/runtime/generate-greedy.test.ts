@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDecoder } from '../../src/build/index.ts';
+import { buildDecoder } from '../../src/convert/index.ts';
 import { planEqualSplits } from '../../src/plan/plan-equal-splits.ts';
 import { generateGreedy } from '../../src/runtime/generate-greedy.ts';
 import { splitModel } from '../../src/split/split-model.ts';

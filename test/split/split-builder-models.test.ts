@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDecoder } from '../../src/build/index.ts';
+import { buildDecoder } from '../../src/convert/index.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { writeModel } from '../../src/onnx/write-model.ts';
 import { quantizeWeights } from '../../src/passes/quantize/quantize-weights.ts';

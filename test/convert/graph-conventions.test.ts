@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildDecoder, buildDecoderGraph, MODULE_KEY, type BuildProgress, type BuildResult } from '../../src/build/index.ts';
+import { buildDecoder, buildDecoderGraph, MODULE_KEY, type BuildProgress, type BuildResult } from '../../src/convert/index.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { int64ToNumber } from '../../src/onnx/proto.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildDecoder } from '../../src/build/index.ts';
+import { buildDecoder } from '../../src/convert/index.ts';
 import { OliveError } from '../../src/errors.ts';
 import { writeTinyCheckpoint, type TinyArchitecture } from '../../scripts/make-fixtures.ts';
 import { removeDir, tempDir } from './build-fixture.ts';

@@ -10,8 +10,9 @@ import type { HfConfig } from '../hf/config.ts';
 import type { AttentionKind } from './build-context.ts';
 import type { DecoderSpec } from './decoder-spec.ts';
 import type { BuildProvider } from './types.ts';
+import { GENAI_CONFIG_FILE } from '../layout/output-layout.ts';
 
-export const GENAI_CONFIG_FILE = 'genai_config.json';
+export { GENAI_CONFIG_FILE };
 
 type TokenId = number | number[] | null | undefined;
 

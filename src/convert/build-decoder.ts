@@ -10,8 +10,9 @@ import { copyTokenizerFiles } from './copy-tokenizer.ts';
 import { buildDecoderGraph } from './decoder-graph.ts';
 import { writeGenaiConfig } from './genai-config.ts';
 import type { BuildOptions, BuildResult } from './types.ts';
+import { MODEL_FILE } from '../layout/output-layout.ts';
 
-export const DEFAULT_MODEL_FILE = 'model.onnx';
+export const DEFAULT_MODEL_FILE = MODEL_FILE;
 
 export async function buildDecoder(options: BuildOptions): Promise<BuildResult> {
   const graph = await buildDecoderGraph(options);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decoderSpec } from '../../src/build/index.ts';
-import { localWindowSize } from '../../src/build/attention.ts';
+import { decoderSpec } from '../../src/convert/index.ts';
+import { localWindowSize } from '../../src/convert/attention.ts';
 import { OliveError } from '../../src/errors.ts';
 import type { HfConfig } from '../../src/hf/config.ts';
 

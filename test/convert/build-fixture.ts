@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildDecoder, type BuildOptions, type BuildResult, type Precision } from '../../src/build/index.ts';
+import { buildDecoder, type BuildOptions, type BuildResult, type Precision } from '../../src/convert/index.ts';
 import { ReferenceDecoder } from '../reference/forward.ts';
 import { openDecoder, type OrtDecoder } from './ort-decoder.ts';
 
