@@ -1,6 +1,7 @@
 import type { HfConfig } from '../hf/config.ts';
 import { applyCheckpointShapes } from './apply-checkpoint-shapes.ts';
-import { llamaModules } from './llama-modules.ts';
+import { DECODER_LAYOUTS } from './decoder-layouts.ts';
+import { decoderModules } from './decoder-modules.ts';
 import { modelDims } from './model-dims.ts';
 import { phi3Modules } from './phi3-modules.ts';
 import { resolveArchitecture } from './resolve-architecture.ts';
@@ -13,6 +14,6 @@ import type { CheckpointShapes, ModuleSpec } from './types.ts';
 export function describeModules(config: HfConfig, checkpoint?: CheckpointShapes): ModuleSpec[] {
   const arch = resolveArchitecture(config);
   const dims = modelDims(config, arch);
-  const modules = arch === 'phi3' ? phi3Modules(dims) : llamaModules(dims);
+  const modules = arch === 'phi3' ? phi3Modules(dims) : decoderModules(dims, DECODER_LAYOUTS[arch]);
   return checkpoint ? applyCheckpointShapes(modules, checkpoint, dims.tiedEmbeddings) : modules;
 }

@@ -7,6 +7,10 @@ const ARCH_BY_CLASS: Record<string, ArchName> = {
   MistralForCausalLM: 'mistral',
   Qwen2ForCausalLM: 'qwen2',
   Phi3ForCausalLM: 'phi3',
+  Qwen3ForCausalLM: 'qwen3',
+  Gemma3ForCausalLM: 'gemma3_text',
+  SmolLM3ForCausalLM: 'smollm3',
+  GraniteForCausalLM: 'granite',
 };
 
 const ARCH_BY_MODEL_TYPE: Record<string, ArchName> = {
@@ -14,6 +18,10 @@ const ARCH_BY_MODEL_TYPE: Record<string, ArchName> = {
   mistral: 'mistral',
   qwen2: 'qwen2',
   phi3: 'phi3',
+  qwen3: 'qwen3',
+  gemma3_text: 'gemma3_text',
+  smollm3: 'smollm3',
+  granite: 'granite',
 };
 
 /** The architecture family of a config: architectures[0] first, model_type when that is absent. */

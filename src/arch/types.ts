@@ -3,7 +3,8 @@
  * and its splitter walk). Every later stage (cost, plan, split, build) reads this instead of re-deriving shapes.
  */
 
-export type ArchName = 'llama' | 'mistral' | 'qwen2' | 'phi3';
+/** A family, named by its config's model_type. */
+export type ArchName = 'llama' | 'mistral' | 'qwen2' | 'phi3' | 'qwen3' | 'gemma3_text' | 'smollm3' | 'granite';
 
 export type ModuleKind = 'embedding' | 'linear' | 'norm' | 'rotary' | 'activation' | 'dropout';
 
