@@ -58,6 +58,10 @@ const PUBLISHED: Record<string, PublishedCount> = {
   'granite-3.3-2b-instruct': { repo: 'ibm-granite/granite-3.3-2b-instruct', billions: 2.53, digits: 2 },
 };
 
+function shippedConfig(name: string): HfConfig {
+  return JSON.parse(readFileSync(path.join(COST_MODELS, name, 'config.json'), 'utf8')) as HfConfig;
+}
+
 function withinPublished(count: number, published: { billions: number; digits: number }): boolean {
   return Math.abs(count / 1e9 - published.billions) <= 0.5 * 10 ** -published.digits;
 }
@@ -73,7 +77,7 @@ describe('cost-models/', () => {
   });
 
   it.each(shipped)('%s: up to date, readable, and its total matches the published count', (name) => {
-    const config = JSON.parse(readFileSync(path.join(COST_MODELS, name, 'config.json'), 'utf8')) as HfConfig;
+    const config = shippedConfig(name);
     const csvFile = path.join(COST_MODELS, `${name}.csv`);
     const text = readFileSync(csvFile, 'utf8');
     const modules = describeModules(config);
@@ -91,5 +95,16 @@ describe('cost-models/', () => {
       expect(withinPublished(nonEmbedding, published.nonEmbedding), `${nonEmbedding} non-embedding parameters`).toBe(true);
     }
     expect(rows.every((row) => row.numBytes === 2 * row.numParams)).toBe(true);
+  });
+
+  it('ships longrope configs whose factor lists have rotary_dim / 2 entries (partial rotary included)', () => {
+    const longrope = shipped.map((name) => ({ name, config: shippedConfig(name) })).filter(({ config }) => config.rope_scaling?.type === 'longrope');
+    expect(longrope.map(({ name }) => name)).toEqual(['Phi-3.5-mini', 'Phi-4-mini']);
+    for (const { config } of longrope) {
+      const headDim = config.head_dim ?? config.hidden_size / config.num_attention_heads;
+      const rotaryDim = headDim * (config.partial_rotary_factor ?? 1);
+      expect(config.rope_scaling!.long_factor).toHaveLength(rotaryDim / 2);
+      expect(config.rope_scaling!.short_factor).toHaveLength(rotaryDim / 2);
+    }
   });
 });
