@@ -1,14 +1,17 @@
 /**
- * Start a worker thread on a TypeScript module. The sources run through tsx with no build step, and a worker does
- * not inherit the loader hooks of the thread that starts it, so the worker first registers tsx itself.
+ * Start a worker thread on a module of this package. Compiled JavaScript starts as it is; a TypeScript source
+ * (tests, scripts) runs through tsx, and a worker does not inherit the loader hooks of the thread that starts it,
+ * so the worker first registers tsx itself.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { isTypeScript } from '../runnable-module.ts';
 
 export function startTsWorker(moduleUrl: URL): Worker {
+  if (!isTypeScript(moduleUrl.href)) return new Worker(moduleUrl);
   const bootstrap = [
     `import(${JSON.stringify(tsxEsmApiUrl())})`,
     `.then((tsx) => { tsx.register(); return import(${JSON.stringify(moduleUrl.href)}); })`,

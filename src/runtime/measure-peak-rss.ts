@@ -7,15 +7,14 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
 import { writeTensorFile } from './tensor-file.ts';
+import { nodeScriptArgs, siblingModule } from '../runnable-module.ts';
 
 const run = promisify(execFile);
-const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.js', import.meta.url));
-const PROBE = fileURLToPath(new URL('./rss-probe.ts', import.meta.url));
+const PROBE = nodeScriptArgs(siblingModule('./rss-probe', import.meta.url));
 /** A probe that takes longer than this is stuck (a model that fits in memory loads and runs once in minutes). */
 export const PROBE_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -41,7 +40,7 @@ export async function measureChildMemory(modelPath: string, ortProvider: string,
 async function runProbe(args: string[]): Promise<{ rssBeforeBytes: number; peakRssBytes: number }> {
   let stdout: string;
   try {
-    ({ stdout } = await run(process.execPath, [RUN_TS, PROBE, ...args], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024 }));
+    ({ stdout } = await run(process.execPath, [...PROBE, ...args], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024 }));
   } catch (error) {
     const detail = String((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n').pop();
     throw new OliveError(`measuring the memory of '${path.basename(args[0])}' in a child process failed: ${detail}`);

@@ -96,9 +96,9 @@ describe('olive generate-cost-model', () => {
     }
   });
 
-  it('runs as a process through bin/olive.js', async () => {
+  it('runs as a process through the entry point src/olive.ts', async () => {
     const output = path.join(work, 'process.csv');
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'olive.js'), 'generate-cost-model', '-m', modelDir, '-o', output], { cwd: REPO_ROOT });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'run-ts.js'), path.join(REPO_ROOT, 'src', 'olive.ts'), 'generate-cost-model', '-m', modelDir, '-o', output], { cwd: REPO_ROOT });
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^Cost model saved to .*process\.csv\nTotal: \d+ bytes\n$/);
     expect((await readFile(output, 'utf8')).startsWith('module,num_params,num_bytes,num_flops\nmodel.embed_tokens,4096,8192,1\n')).toBe(true);

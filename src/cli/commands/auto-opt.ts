@@ -8,8 +8,6 @@ import { UsageError } from '../../errors.ts';
 import { EXECUTION_PROVIDERS } from '../../providers.ts';
 import { validateSplitFlags } from '../../plan/validate-split-flags.ts';
 import type { AutoOptOptions } from '../../pipeline/options.ts';
-import { runAutoOpt } from '../../pipeline/auto-opt.ts';
-import { formatAutoOptSummary } from '../../pipeline/format-summary.ts';
 import { createReporter } from '../reporter.ts';
 import { addRefusedFlags, rejectRefusedFlags, type RefusedFlag } from '../refused-flags.ts';
 import { zodMessage } from '../zod-message.ts';
@@ -127,6 +125,9 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     const options = toAutoOptOptions(raw);
     rejectIneffectiveFlags(self, options);
     const reporter = createReporter(io, { logLevel: options.logLevel, json: Boolean(raw.json) });
+    // loaded here, not at start-up: the pipeline pulls in ONNX Runtime and the ONNX schema
+    const { runAutoOpt } = await import('../../pipeline/auto-opt.ts');
+    const { formatAutoOptSummary } = await import('../../pipeline/format-summary.ts');
     const result = await runAutoOpt(options, reporter);
     io.stdout(raw.json ? `${JSON.stringify(result, null, 2)}\n` : formatAutoOptSummary(result));
   });

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
-import { generateCostModel } from '../../cost/generate-cost-model.ts';
 import { WEIGHT_PRECISIONS } from '../../cost/weight-bytes.ts';
 import type { CliIo } from '../main.ts';
 import { zodMessage } from '../zod-message.ts';
@@ -24,6 +23,8 @@ export function addGenerateCostModelCommand(program: Command, io: CliIo): void {
     .option('--log_level <level>', 'logging level: 0 DEBUG, 1 INFO, 2 WARNING, 3 ERROR, 4 CRITICAL', '3')
     .action(async (rawOptions: unknown) => {
       const options = validOptions(rawOptions);
+      // loaded when the command runs, not at start-up (it reads checkpoints and the hub)
+      const { generateCostModel } = await import('../../cost/generate-cost-model.ts');
       const result = await generateCostModel({
         model: options.model_name_or_path,
         precision: options.weight_precision,

@@ -7,6 +7,7 @@
 import { DataType } from '../../onnx/data-types.ts';
 import type { TensorSource } from '../../onnx/tensor-source.ts';
 import { WorkerPool } from '../worker-pool.ts';
+import { siblingModule } from '../../runnable-module.ts';
 import type { SlabJob, SlabResult } from './slab-job.ts';
 import {
   quantizedSizes,
@@ -37,7 +38,7 @@ interface Entry {
   partsLeft: number;
 }
 
-const WORKER_MODULE = new URL('./quantize-worker.ts', import.meta.url);
+const WORKER_MODULE = siblingModule('./quantize-worker', import.meta.url);
 
 export class QuantizedWeightStore {
   private readonly entries = new Map<number, Entry>();

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// Entry point: runs the TypeScript sources through tsx, so `npm ci` alone makes `npx olive` work (no build step).
-import { register } from 'tsx/esm/api';
+// The `olive` executable (package.json "bin" → dist/olive.js). It loads only the command line's parser; each
+// command loads its modules when it runs, so `olive --version` and `--help` start fast.
+import { main } from './cli/main.ts';
+import { removeTemporariesSync } from './fs/temporaries.ts';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-const { removeTemporariesSync } = await import('../src/fs/temporaries.ts');
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // an interrupted run removes its staging and work folders; the output is only ever renamed into place whole
     removeTemporariesSync();
