@@ -22,6 +22,7 @@ import { ioPrecision, makePlan } from './make-plan.ts';
 import { planOnnxModel } from './plan-onnx-model.ts';
 import { carrySideFiles, publishModelFolder } from './publish-model-folder.ts';
 import type { AutoOptOptions } from './options.ts';
+import { unsplitModelFiles, type UnsplitModelFiles } from '../layout/output-layout.ts';
 import type { Reporter } from './reporter.ts';
 import { StageTimer } from './stage-timer.ts';
 import { summarize, type AutoOptResult } from './result.ts';
@@ -64,7 +65,7 @@ async function produce({ options, loaded, plan, work, timer, reporter }: Product
   // the optimized model's folder lacks the tokenizer and genai_config.json that the split and the output carry
   await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
   if (!plan) {
-    await timer.run('write', options.outputPath, () => publishModelFolder(path.dirname(modelPath), modelPath, options));
+    await timer.run('write', options.outputPath, () => publishModelFolder(path.dirname(modelPath), modelPath, options, outputFiles(options)));
     return summarize({ options, input: loaded, plan, optimized, timings: timer.timings });
   }
   const split = await timer.run('split', `${plan.splits.length} splits`, () =>
@@ -80,6 +81,11 @@ async function produce({ options, loaded, plan, work, timer, reporter }: Product
   );
   const fileBytes = await splitFileBytes(split);
   return summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
+}
+
+/** The unsplit output's model and data file names in the chosen layout. */
+function outputFiles(options: AutoOptOptions): UnsplitModelFiles {
+  return unsplitModelFiles(options.layout ?? 'olive', options.precision, ioPrecision(options));
 }
 
 /** Intermediate models live in a folder beside the output (same file system), removed whatever happens. */

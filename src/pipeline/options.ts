@@ -3,6 +3,7 @@ import type { OutputPrecision } from '../passes/optimize-onnx-model.ts';
 import type { ExecutionProvider } from '../providers.ts';
 import type { BudgetCovers, SplitGranularity, SplitStrategy } from '../plan/types.ts';
 import type { SplitRequest } from '../plan/validate-split-flags.ts';
+import type { OutputLayout } from '../layout/output-layout.ts';
 
 export type Provider = ExecutionProvider;
 export type Device = 'cpu' | 'gpu' | 'npu';
@@ -27,5 +28,7 @@ export interface AutoOptOptions {
   force: boolean;
   dryRun: boolean;
   saveConfigFile: boolean;
+  /** File names of an unsplit output: Olive's (default) or Transformers.js's onnx/ folder (a split output is always Olive's). */
+  layout?: OutputLayout;
   logLevel: 0 | 1 | 2 | 3 | 4;
 }

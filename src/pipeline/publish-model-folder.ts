@@ -2,29 +2,57 @@
  * The unsplit result (no split flags, as Olive): the model and its data file moved from the work folder into a
  * staging folder with the files that travel with it, then renamed into place.
  */
-import { copyFile, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { copySideFiles } from '../split/copy-side-files.ts';
 import { createStaging, discardStaging, publishStaging } from '../fs/output-folder.ts';
 import type { AutoOptOptions } from './options.ts';
-import { GENAI_CONFIG_FILE, MODEL_FILE, dataFileName } from '../layout/output-layout.ts';
+import { GENAI_CONFIG_FILE, MODEL_FILE, dataFileName, unsplitModelFiles, type UnsplitModelFiles } from '../layout/output-layout.ts';
+import { relocateExternalData } from '../onnx/relocate-external-data.ts';
+import { carryChatTemplate, declareExternalData, pointGenaiConfigAt } from './output-settings.ts';
 
 export { GENAI_CONFIG_FILE, MODEL_FILE as OUTPUT_MODEL_FILE };
 
-/** Move modelPath (and `<modelPath>.data`) to the output as model.onnx, with the side files found in sideFilesDir. */
-export async function publishModelFolder(sideFilesDir: string, modelPath: string, options: Pick<AutoOptOptions, 'outputPath' | 'force'>): Promise<void> {
+const OLIVE_FILES = unsplitModelFiles('olive', 'fp32', 'fp32');
+
+/**
+ * Move modelPath (and `<modelPath>.data`) to the output under the layout's names (model.onnx by default), with the
+ * side files found in sideFilesDir.
+ */
+export async function publishModelFolder(
+  sideFilesDir: string,
+  modelPath: string,
+  options: Pick<AutoOptOptions, 'outputPath' | 'force'>,
+  files: UnsplitModelFiles = OLIVE_FILES,
+): Promise<void> {
   const staging = await createStaging(options.outputPath);
   try {
-    await rename(modelPath, path.join(staging, MODEL_FILE));
-    if (await isFile(`${modelPath}.data`)) {
-      await rename(`${modelPath}.data`, path.join(staging, dataFileName(MODEL_FILE)));
-    }
+    const hasData = await moveModel(modelPath, staging, files);
     await carrySideFiles(sideFilesDir, staging);
+    await carryChatTemplate(staging);
+    if (files.layout === 'transformers.js') {
+      await pointGenaiConfigAt(staging, files);
+      await declareExternalData(staging, files, hasData);
+    }
     await publishStaging(staging, options.outputPath, options.force);
   } catch (error) {
     await discardStaging(staging);
     throw error;
   }
+}
+
+/** The model and its data file into the staging folder; the model's tensors renamed to the data file's new name. */
+async function moveModel(modelPath: string, staging: string, files: UnsplitModelFiles): Promise<boolean> {
+  const modelTarget = path.join(staging, ...files.model.split('/'));
+  await mkdir(path.dirname(modelTarget), { recursive: true });
+  await rename(modelPath, modelTarget);
+  const writtenData = dataFileName(path.basename(modelPath));
+  const dataPath = path.join(path.dirname(modelPath), writtenData);
+  if (!(await isFile(dataPath))) return false;
+  await rename(dataPath, path.join(staging, ...files.data.split('/')));
+  const newData = path.posix.basename(files.data);
+  if (newData !== writtenData) await relocateExternalData(modelTarget, writtenData, newData);
+  return true;
 }
 
 /** Tokenizer, config and genai_config.json files from one model folder to another. */

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
 import { EXECUTION_PROVIDERS } from '../../providers.ts';
+import { OUTPUT_LAYOUTS } from '../../layout/output-layout.ts';
 import { validateSplitFlags } from '../../plan/validate-split-flags.ts';
 import type { AutoOptOptions } from '../../pipeline/options.ts';
 import { createReporter } from '../reporter.ts';
@@ -80,6 +81,7 @@ const rawOptionsSchema = z.object({
   dry_run: z.boolean().optional(),
   save_config_file: z.boolean().optional(),
   json: z.boolean().optional(),
+  layout: z.enum(OUTPUT_LAYOUTS),
   log_level: z.enum(['0', '1', '2', '3', '4']).transform(Number),
   task: z.string().optional(),
   use_model_builder: z.boolean().optional(),
@@ -110,6 +112,7 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     .option('--accuracy-level <n>', 'MatMulNBits accuracy_level 0-4 (default 4 on CPU, 0 otherwise)')
     .option('--zero-points', 'asymmetric int4/int8 quantization with zero points (default symmetric)')
     .option('--no-validate', 'skip loading and checking the split models in onnxruntime-node')
+    .addOption(new Option('--layout <layout>', "unsplit output's file names: olive (model.onnx) or transformers.js (onnx/model_q4.onnx …, loads with Transformers.js's defaults)").choices(OUTPUT_LAYOUTS).default('olive'))
     .option('--force', 'replace an existing output folder')
     .option('--json', 'print one JSON document on stdout instead of the summary table')
     .option('--use_model_builder', 'accepted for Olive compatibility: the graph is always built model-builder style')
@@ -143,6 +146,9 @@ function rejectIneffectiveFlags(command: Command, options: AutoOptOptions): void
   const planFlag = MEMORY_PLAN_FLAGS.find(given);
   if (planFlag && options.split.method !== 'memory') {
     throw new UsageError(`${flag(planFlag)} shapes a memory plan: it needs --memory (with or without --cost-model), not ${options.split.method === 'none' ? 'an unsplit run' : '--num-splits'}`);
+  }
+  if (given('layout') && options.split.method !== 'none') {
+    throw new UsageError('--layout names the files of an unsplit output; a split output is laid out as Olive lays it out (split_0.onnx …)');
   }
   const quantFlag = QUANTIZATION_FLAGS.find(given);
   if (quantFlag && options.precision !== 'int4' && options.precision !== 'int8') {
@@ -186,6 +192,7 @@ export function toAutoOptOptions(raw: RawOptions): AutoOptOptions {
     force: Boolean(raw.force),
     dryRun: Boolean(raw.dry_run),
     saveConfigFile: Boolean(raw.save_config_file),
+    layout: raw.layout,
     logLevel: raw.log_level as AutoOptOptions['logLevel'],
   };
 }
