@@ -44,7 +44,9 @@ function node(context: BuildContext, op: string, suffix: string, inputs: string[
 
 function addPositions(context: BuildContext, inputIds: string, attentionMask: string): Positions {
   const counted = node(context, 'CumSum', 'CumSum', [attentionMask, int64(context, 'axis', [1], [])]);
-  const keys = node(context, 'Sub', 'Sub', [counted, int64(context, 'one', [1], [])]);
+  // Left padding counts 0 before the first token: −1 is no rotary position, and padding is masked out anyway
+  // (transformers fills those positions with 1; any valid one does).
+  const keys = node(context, 'Max', 'Max_padding', [node(context, 'Sub', 'Sub', [counted, int64(context, 'one', [1], [])]), int64(context, 'first_position', [0], [])]);
   const newTokens = node(context, 'Shape', 'Shape', [inputIds], [intAttr('start', 1), intAttr('end', 2)]);
   const fromEnd = node(context, 'Neg', 'Neg', [newTokens]);
   const queries = node(context, 'Slice', 'Slice', [keys, fromEnd, int64(context, 'end', [Number.MAX_SAFE_INTEGER]), int64(context, 'slice_axes', [1])]);

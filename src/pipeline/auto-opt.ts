@@ -128,6 +128,9 @@ async function convert(loaded: LoadedInput, options: AutoOptOptions, work: strin
     outDir: path.join(work, 'converted'),
     precision: ioPrecision(options) === 'fp16' ? 'fp16' : 'fp32',
     provider: options.provider,
+    // Transformers.js batches prompts left-padded: the standard-operator attention takes rotary positions and the
+    // padding mask from attention_mask, GroupQueryAttention's seqlens_k assumes right padding
+    attention: options.layout === 'transformers.js' ? 'plain' : undefined,
     contextLength: options.contextLength,
     onProgress: (progress) => reporter.stageProgress('convert', { done: progress.bytes, total: progress.totalBytes, unit: 'bytes' }),
   });

@@ -42,6 +42,12 @@ describe('usage errors exit 2 with a usage line', () => {
     const quant = await olive(['auto-opt', '-m', FIXTURE, '--zero-points', '--dry_run']);
     expect(quant.code).toBe(2);
     expect(quant.stderr).toContain('--zero-points applies to int4/int8 quantization');
+    const layout = await olive(['auto-opt', '-m', FIXTURE, '--num-splits', '2', '--layout', 'transformers.js', '--dry_run']);
+    expect(layout.code).toBe(2);
+    expect(layout.stderr).toBe('error: --layout names the files of an unsplit output; a split output is laid out as Olive lays it out (split_0.onnx …)\n');
+    const unknown = await olive(['auto-opt', '-m', FIXTURE, '--layout', 'hub', '--dry_run']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("argument 'hub' is invalid. Allowed choices are olive, transformers.js.");
   });
 
   it('--num-splits and --cost-model together', async () => {

@@ -1,11 +1,12 @@
 /**
  * Transformers.js (@huggingface/transformers, on the same onnxruntime-node) as a client of unsplit outputs written
  * with --layout transformers.js: loaded with its defaults (`from_pretrained(folder, { dtype })`, no subfolder or
- * file names), its greedy tokens equal the project's own greedy loop's, for every fixture family at fp32 and int4.
+ * file names), its greedy tokens equal the project's own greedy loop's, for every fixture family at fp32 and int4;
+ * prompts of different lengths batched by its text-generation pipeline (left-padded) give each row its own tokens.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, env, Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, env, pipeline, Tensor, type PreTrainedModel, type TextGenerationPipeline } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runOlive } from '../cli/run-olive.ts';
 import { useTempDirs } from '../helpers/temp-dirs.ts';
@@ -21,6 +22,10 @@ const PRECISIONS = [
 ] as const;
 const PROMPTS = [[1, 17, 40, 33, 99, 7], [1, 5], [1, 120, 3, 64, 64, 11, 150, 21, 8]];
 const NEW_TOKENS = 8;
+/** Word-level fixture vocabulary (w3 … w191): three lengths, so two rows are padded. */
+const BATCH_TEXTS = ['w17 w40 w33 w99 w7 w50 w60', 'w120 w3', 'w88 w21 w9'];
+
+const CHAT_TEMPLATE = "<s>{% for message in messages %}{{ message.role }}: {{ message.content }}\n{% endfor %}{% if add_generation_prompt %}assistant:{% endif %}";
 
 const tempDir = useTempDirs('olive-tjs');
 let work: string;
@@ -67,6 +72,21 @@ describe('Transformers.js loads --layout transformers.js outputs with its defaul
     }
   }
 
+  for (const family of FAMILIES) {
+    it(`${family}: a left-padded batch through the text-generation pipeline gives each prompt the tokens it gives alone`, async () => {
+      const folder = await writeOutput(family, 'int4', '-batch');
+      const generator = (await pipeline('text-generation', folder, { dtype: 'q4' })) as TextGenerationPipeline;
+      try {
+        const options = { max_new_tokens: NEW_TOKENS, do_sample: false, return_full_text: false };
+        const alone = [];
+        for (const text of BATCH_TEXTS) alone.push(await generator(text, options));
+        expect(await generator(BATCH_TEXTS, options)).toEqual(alone);
+      } finally {
+        await generator.dispose();
+      }
+    });
+  }
+
   it('int4 and fp16 outputs merged into one onnx/ folder each load their own weights', async () => {
     const int4 = await writeOutput('tiny-llama', 'int4', '-merged');
     const fp16 = await writeOutput('tiny-llama', 'fp16');
@@ -84,9 +104,17 @@ describe('Transformers.js loads --layout transformers.js outputs with its defaul
     }
   });
 
-  it('the tokenizer loads from the output folder', async () => {
-    const folder = await writeOutput('tiny-qwen2', 'int4', '-tokenizer');
+  it('the tokenizer loads from the output folder, with the chat template the model shipped as chat_template.jinja', async () => {
+    const source = path.join(work, 'qwen2-with-template');
+    await cp(path.resolve('fixtures/tiny-qwen2'), source, { recursive: true });
+    await writeFile(path.join(source, 'chat_template.jinja'), CHAT_TEMPLATE);
+    const folder = path.join(work, 'qwen2-with-template-out');
+    const run = await runOlive(['auto-opt', '-m', source, '--precision', 'int4', '--layout', 'transformers.js', '-o', folder]);
+    expect(run.code, run.stderr).toBe(0);
+    const tokenizerConfig = JSON.parse(await readFile(path.join(folder, 'tokenizer_config.json'), 'utf8'));
+    expect(tokenizerConfig.chat_template).toBe(CHAT_TEMPLATE);
     const tokenizer = await AutoTokenizer.from_pretrained(folder);
-    expect(tokenizer.encode('hello').length).toBeGreaterThan(0);
+    const text = tokenizer.apply_chat_template([{ role: 'user', content: 'w5 w6' }], { tokenize: false, add_generation_prompt: true });
+    expect(text).toBe('<s>user: w5 w6\nassistant:');
   });
 });
