@@ -62,7 +62,10 @@ export { writeModel, type WriteModelOptions, type WriteModelResult } from './onn
 export type { ModelProto, GraphProto, NodeProto, TensorProto, ValueInfoProto } from './onnx/types.ts';
 
 // the output folder's file names
-export { MODEL_FILE, MODEL_CONFIG_FILE, GENAI_CONFIG_FILE, SPLIT_PLAN_FILE, splitFileName, dataFileName } from './layout/output-layout.ts';
+export {
+  MODEL_FILE, MODEL_CONFIG_FILE, GENAI_CONFIG_FILE, SPLIT_PLAN_FILE, OUTPUT_LAYOUTS, splitFileName, dataFileName, unsplitModelFiles,
+  type OutputLayout, type UnsplitModelFiles,
+} from './layout/output-layout.ts';
 
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './providers.ts';
 export { OliveError, UsageError, ParseError } from './errors.ts';
