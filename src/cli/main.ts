@@ -1,6 +1,6 @@
 /**
  * The `olive` command line: parse with commander, hand each command to its module, turn errors into one line.
- * Returns the exit code; only bin/olive.js sets it on the process.
+ * Returns the exit code; only the entry point src/olive.ts sets it on the process.
  */
 import { Command, CommanderError } from 'commander';
 import { OliveError } from '../errors.ts';
