@@ -40,7 +40,9 @@ export type { BudgetCovers, MemoryPlanOptions, PlanSplit, RuntimeModel, SplitGra
 
 // converting a checkpoint to an ONNX decoder, and the precision passes
 export { buildDecoder } from './convert/build-decoder.ts';
-export { SUPPORTED_ARCHITECTURES } from './convert/decoder-spec.ts';
+export { SUPPORTED_ARCHITECTURES } from './arch/registry.ts';
+export { openArchitecture } from './arch/open-architecture.ts';
+export type { Architecture } from './arch/architecture.ts';
 export { PRECISIONS, BUILD_PROVIDERS, type BuildOptions, type BuildResult, type BuildProgress, type BuildProvider, type Precision } from './convert/types.ts';
 export { optimizeOnnxModel, type OptimizeOnnxOptions, type OptimizeOnnxReport, type OutputPrecision } from './passes/optimize-onnx-model.ts';
 export { quantizeWeights, type QuantizeResult, type QuantizeReport } from './passes/quantize/quantize-weights.ts';

@@ -10,7 +10,7 @@ const PUBLIC_VALUES = [
   'OUTPUT_LAYOUTS', 'OliveError', 'PRECISIONS', 'ParseError', 'SPLIT_PLAN_FILE', 'SUPPORTED_ARCHITECTURES',
   'SplitValidationError', 'UsageError', 'buildDecoder', 'checkCostTableMatchesModel', 'convertToFp16', 'costTable',
   'dataFileName', 'formatAutoOptSummary', 'formatCostCsv', 'formatPlanTable', 'formatValidationReport',
-  'generateCostModel', 'generateGreedy', 'optimizeOnnxModel', 'parseCostCsv', 'parseMemory', 'planEqualSplits',
+  'generateCostModel', 'generateGreedy', 'openArchitecture', 'optimizeOnnxModel', 'parseCostCsv', 'parseMemory', 'planEqualSplits',
   'planMemorySplits', 'planToJson', 'quantizeWeights', 'readConfig', 'readCostCsv', 'readModel', 'resolveModelSource',
   'resolveQuantizeOptions', 'runAutoOpt', 'runtimeModelFromConfig', 'silentReporter', 'splitFileName', 'splitModel',
   'unsplitModelFiles', 'validateSplit', 'version', 'writeCostCsv', 'writeModel',

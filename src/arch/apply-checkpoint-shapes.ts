@@ -1,13 +1,12 @@
 import { OliveError } from '../errors.ts';
 import { LM_HEAD } from './lm-head-module.ts';
 import { paramCount } from './module-spec.ts';
+import { isRecomputedBuffer } from './parameter-tensors.ts';
 import type { CheckpointShapes, ModuleSpec, WeightSpec } from './types.ts';
 
 /** Unclaimed tensors listed in an error before "and N more": enough to recognise the module that is missing. */
 const LISTED_UNCLAIMED_TENSORS = 3;
 
-/** Buffers some checkpoints carry that are not parameters (old Llama exports saved rotary inv_freq). */
-const NON_PARAMETER_SUFFIXES = ['.inv_freq'];
 
 /**
  * Take each weight's shape from the checkpoint, refusing any disagreement with config.json: a tensor the config
@@ -40,7 +39,7 @@ function checkpointWeight(expected: WeightSpec, checkpoint: CheckpointShapes): W
 
 function rejectUnclaimedTensors(checkpoint: CheckpointShapes, claimed: ReadonlySet<string>): void {
   const unclaimed = [...checkpoint.tensors.keys()].filter(
-    (name) => !claimed.has(name) && !NON_PARAMETER_SUFFIXES.some((suffix) => name.endsWith(suffix)),
+    (name) => !claimed.has(name) && !isRecomputedBuffer(name),
   );
   if (unclaimed.length === 0) return;
   const listed = unclaimed.slice(0, LISTED_UNCLAIMED_TENSORS).map((name) => `'${name}'`).join(', ');

@@ -1,12 +1,12 @@
 /** What every part of the decoder graph is built from: the graph so far, the checked spec, the weights, the precision. */
 import type { Checkpoint, CheckpointTensor } from '../hf/checkpoint.ts';
-import type { DecoderSpec } from './decoder-spec.ts';
+import type { Architecture } from '../arch/architecture.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { LinearEmitter } from './linear.ts';
 
 export interface BuildContext {
   graph: GraphBuilder;
-  spec: DecoderSpec;
+  spec: Architecture;
   checkpoint: Checkpoint;
   /** Weights and I/O in this format: F32 for fp32, F16 for fp16. */
   format: 'F32' | 'F16';

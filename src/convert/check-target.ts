@@ -1,13 +1,13 @@
 /** The requested precision and provider, checked against what the graph can run on. */
 import { OliveError } from '../errors.ts';
-import type { DecoderSpec } from './decoder-spec.ts';
+import type { Architecture } from '../arch/architecture.ts';
 import type { AttentionKind } from './build-context.ts';
 import { BUILD_PROVIDERS, defaultAttention, PRECISIONS, type BuildProvider, type Precision } from './types.ts';
 
 /** ONNX Runtime 1.30's CPU GroupQueryAttention kernel rejects other head sizes at run time. */
 export const CPU_HEAD_SIZE_MULTIPLE = 16;
 
-export function checkTarget(spec: DecoderSpec, precision: Precision, provider: BuildProvider, attention: AttentionKind | undefined): void {
+export function checkTarget(spec: Architecture, precision: Precision, provider: BuildProvider, attention: AttentionKind | undefined): void {
   if (!PRECISIONS.includes(precision)) {
     throw new OliveError(`precision '${precision}' cannot be built directly: choose ${PRECISIONS.join(' or ')} (quantize afterwards for int4/int8)`);
   }

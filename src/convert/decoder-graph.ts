@@ -10,18 +10,21 @@ import { DataType } from '../onnx/data-types.ts';
 import { int64ToNumber } from '../onnx/proto.ts';
 import type { ModelProto, ValueInfoProto } from '../onnx/types.ts';
 import { version } from '../version.ts';
-import { addAttention, type LayerIo, type SharedAttentionInputs } from './attention.ts';
+import { describeModules } from '../arch/describe-modules.ts';
+import { openArchitecture } from '../arch/open-architecture.ts';
+import type { LayerIo, SharedAttentionInputs } from './attention.ts';
 import { FORMAT_OF_PRECISION, tensorOf, type AttentionKind, type BuildContext } from './build-context.ts';
 import { checkCheckpoint } from './check-checkpoint.ts';
 import { checkTarget } from './check-target.ts';
-import { decoderSpec, type DecoderSpec } from './decoder-spec.ts';
+import type { Architecture } from '../arch/architecture.ts';
+import { addDecoderLayer } from './decoder-layer.ts';
 import { GraphBuilder, MICROSOFT_DOMAIN } from './graph-builder.ts';
 import { emitMatMul, type LinearSpec } from './linear.ts';
-import { addMlp } from './mlp.ts';
-import { addRmsNorm, addSkipRmsNorm } from './rms-norm.ts';
+import { addRmsNorm, type NormSpec } from './rms-norm.ts';
 import { addRotaryCaches } from './rotary-caches.ts';
 import { addSeqlensK, addTotalSequenceLength } from './sequence-lengths.ts';
 import { addPlainAttentionInputs } from './plain-attention-inputs.ts';
+import { addScale } from './scale.ts';
 import { defaultAttention, PROVIDER_NORMALIZATION, type DecoderGraphOptions, type GraphValue } from './types.ts';
 import { EMBEDDING, LM_HEAD, layerPrefix } from './weight-names.ts';
 import { weightSource } from './weight-source.ts';
@@ -33,7 +36,7 @@ export const MICROSOFT_OPSET = 1;
 export interface DecoderGraph {
   model: ModelProto;
   config: HfConfig;
-  spec: DecoderSpec;
+  spec: Architecture;
   checkpoint: Checkpoint;
   contextLength: number;
   attention: AttentionKind;
@@ -45,8 +48,8 @@ export interface DecoderGraph {
 
 function layerIo(context: BuildContext, layer: number): LayerIo {
   const { graph, spec, floatType } = context;
-  const past = ['batch_size', spec.numKvHeads, 'past_sequence_length', spec.headDim];
-  const present = ['batch_size', spec.numKvHeads, 'total_sequence_length', spec.headDim];
+  const past = ['batch_size', spec.kvHeads, 'past_sequence_length', spec.headDim];
+  const present = ['batch_size', spec.kvHeads, 'total_sequence_length', spec.headDim];
   const io = {
     pastKey: graph.input(`past_key_values.${layer}.key`, floatType, past),
     pastValue: graph.input(`past_key_values.${layer}.value`, floatType, past),
@@ -58,16 +61,29 @@ function layerIo(context: BuildContext, layer: number): LayerIo {
   return io;
 }
 
+/** The embedding lookup, times the family's embedding scale (Gemma's sqrt(hidden) in the model's float type). */
 function addEmbedding(context: BuildContext, inputIds: string): string {
   const tensor = tensorOf(context, EMBEDDING);
   const table = context.graph.initializer(EMBEDDING, context.floatType, tensor.shape, weightSource(tensor, context.format));
-  return context.graph.add1({ op: 'Gather', name: '/model/embed_tokens/Gather', inputs: [table, inputIds], module: 'model.embed_tokens' });
+  const looked = context.graph.add1({ op: 'Gather', name: '/model/embed_tokens/Gather', inputs: [table, inputIds], module: 'model.embed_tokens' });
+  return addScale(context, looked, { name: '/model/embed_tokens/Mul', module: 'model.embed_tokens', factor: context.spec.embeddingScale });
 }
 
+/** lm_head, then Granite's logits_scaling (a division) and Gemma's soft cap cap·tanh(logits / cap) where set. */
 function addLmHead(context: BuildContext, input: string): void {
-  const { spec } = context;
+  const { spec, graph } = context;
   const weight = tensorOf(context, spec.tiedEmbeddings ? EMBEDDING : LM_HEAD);
-  context.emitLinear(context, { name: '/lm_head', module: 'lm_head', input, weight, tied: spec.tiedEmbeddings, output: 'logits' });
+  const cap = spec.finalLogitSoftcap;
+  const post = spec.logitsDivisor !== 1 || cap !== undefined;
+  const product = context.emitLinear(context, { name: '/lm_head', module: 'lm_head', input, weight, tied: spec.tiedEmbeddings, ...(post ? {} : { output: 'logits' }) });
+  if (!post) return;
+  if (cap === undefined) {
+    addScale(context, product, { name: '/lm_head/logits_scaling/Mul', module: 'lm_head', factor: 1 / spec.logitsDivisor, output: 'logits' });
+    return;
+  }
+  const scaled = addScale(context, product, { name: '/lm_head/softcap/Mul', module: 'lm_head', factor: 1 / (spec.logitsDivisor * cap) });
+  const bounded = graph.add1({ op: 'Tanh', name: '/lm_head/softcap/Tanh', inputs: [scaled], module: 'lm_head' });
+  addScale(context, bounded, { name: '/lm_head/softcap/Mul_1', module: 'lm_head', factor: cap, output: 'logits' });
 }
 
 function addSharedAttentionInputs(context: BuildContext, contextLength: number, inputIds: string, attentionMask: string): SharedAttentionInputs {
@@ -82,24 +98,22 @@ function addDecoder(context: BuildContext, contextLength: number): void {
   const { graph, spec } = context;
   const inputIds = graph.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
   const attentionMask = graph.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
-  graph.output('logits', context.floatType, ['batch_size', 'sequence_length', spec.vocabSize]);
+  graph.output('logits', context.floatType, ['batch_size', 'sequence_length', spec.vocab]);
   const shared = addSharedAttentionInputs(context, contextLength, inputIds, attentionMask);
-  let residual = addEmbedding(context, inputIds);
-  let normalized = addRmsNorm(context, { name: '/model/layers.0/input_layernorm', module: 'model.layers.0.input_layernorm' }, residual);
-  for (let layer = 0; layer < spec.numLayers; layer++) {
-    const io = layerIo(context, layer);
-    const attended = addAttention(context, { layer, input: normalized, io, shared });
-    const postAttention = `${layerPrefix(layer)}.post_attention_layernorm`;
-    ({ normalized, sum: residual } = addSkipRmsNorm(context, { name: `/model/layers.${layer}/post_attention_layernorm`, module: postAttention }, attended, residual));
-    const mlpOut = addMlp(context, layer, normalized);
-    const last = layer === spec.numLayers - 1;
-    const next = last ? { name: '/model/norm', module: 'model.norm' } : { name: `/model/layers.${layer + 1}/input_layernorm`, module: `${layerPrefix(layer + 1)}.input_layernorm` };
-    ({ normalized, sum: residual } = addSkipRmsNorm(context, next, mlpOut, residual));
+  const residual = addEmbedding(context, inputIds);
+  let state = { normalized: addRmsNorm(context, inputNorm(0), residual), residual };
+  for (let layer = 0; layer < spec.layers; layer++) {
+    const next = layer === spec.layers - 1 ? { name: '/model/norm', module: 'model.norm' } : inputNorm(layer + 1);
+    state = addDecoderLayer(context, layer, state, layerIo(context, layer), shared, next);
   }
-  addLmHead(context, normalized);
+  addLmHead(context, state.normalized);
 }
 
-function resolveContextLength(spec: DecoderSpec, requested: number | undefined): number {
+function inputNorm(layer: number): NormSpec {
+  return { name: `/model/layers.${layer}/input_layernorm`, module: `${layerPrefix(layer)}.input_layernorm` };
+}
+
+function resolveContextLength(spec: Architecture, requested: number | undefined): number {
   if (requested === undefined) return spec.maxPositions;
   if (!Number.isSafeInteger(requested) || requested <= 0) throw new OliveError(`contextLength must be a positive integer, got ${requested}`);
   return requested;
@@ -113,7 +127,7 @@ function graphValues(values: ValueInfoProto[]): GraphValue[] {
   }));
 }
 
-function buildContext(spec: DecoderSpec, checkpoint: Checkpoint, options: DecoderGraphOptions, linears: LinearSpec[]): BuildContext {
+function buildContext(spec: Architecture, checkpoint: Checkpoint, options: DecoderGraphOptions, linears: LinearSpec[]): BuildContext {
   const format = FORMAT_OF_PRECISION[options.precision];
   const emit = options.emitLinear ?? emitMatMul;
   return {
@@ -134,10 +148,10 @@ function buildContext(spec: DecoderSpec, checkpoint: Checkpoint, options: Decode
 /** Check the config, checkpoint and target, then lay out the graph; nothing is written and no weight is read. */
 export async function buildDecoderGraph(options: DecoderGraphOptions): Promise<DecoderGraph> {
   const config = await readConfig(options.modelDir);
-  const spec = decoderSpec(config);
+  const spec = openArchitecture(config);
   checkTarget(spec, options.precision, options.provider, options.attention);
   const checkpoint = await openCheckpoint(options.modelDir);
-  checkCheckpoint(checkpoint, spec);
+  checkCheckpoint(checkpoint, spec, describeModules(config));
   const contextLength = resolveContextLength(spec, options.contextLength);
   const linears: LinearSpec[] = [];
   const context = buildContext(spec, checkpoint, options, linears);

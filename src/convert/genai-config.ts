@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ParseError } from '../errors.ts';
 import type { HfConfig } from '../hf/config.ts';
 import type { AttentionKind } from './build-context.ts';
-import type { DecoderSpec } from './decoder-spec.ts';
+import type { Architecture } from '../arch/architecture.ts';
 import type { BuildProvider } from './types.ts';
 import { GENAI_CONFIG_FILE } from '../layout/output-layout.ts';
 
@@ -44,7 +44,7 @@ function firstId(id: TokenId): number | undefined {
 export interface GenaiConfigInput {
   modelDir: string;
   config: HfConfig;
-  spec: DecoderSpec;
+  spec: Architecture;
   modelFileName: string;
   contextLength: number;
   provider: BuildProvider;
@@ -68,17 +68,17 @@ export async function genaiConfig(input: GenaiConfigInput): Promise<Record<strin
         session_options: { log_id: 'onnxruntime-genai', provider_options: providerOptions(input.provider) },
         filename: input.modelFileName,
         head_size: spec.headDim,
-        hidden_size: spec.hiddenSize,
+        hidden_size: spec.hidden,
         inputs: { input_ids: 'input_ids', attention_mask: 'attention_mask', past_key_names: 'past_key_values.%d.key', past_value_names: 'past_key_values.%d.value' },
         outputs: { logits: 'logits', present_key_names: 'present.%d.key', present_value_names: 'present.%d.value' },
-        num_attention_heads: spec.numHeads,
-        num_hidden_layers: spec.numLayers,
-        num_key_value_heads: spec.numKvHeads,
+        num_attention_heads: spec.heads,
+        num_hidden_layers: spec.layers,
+        num_key_value_heads: spec.kvHeads,
       },
       eos_token_id: eos,
       pad_token_id: firstId(generation.pad_token_id ?? config.pad_token_id) ?? firstId(eos) ?? null,
-      type: spec.family,
-      vocab_size: spec.vocabSize,
+      type: spec.arch,
+      vocab_size: spec.vocab,
     },
     search: {
       diversity_penalty: 0,

@@ -9,7 +9,7 @@ import type { BuildContext } from './build-context.ts';
 import { encodeFloats } from '../onnx/float-formats.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
 import type { LayerIo } from './attention.ts';
-import type { PlainAttentionInputs } from './plain-attention-inputs.ts';
+import { maskOf, type PlainAttentionInputs } from './plain-attention-inputs.ts';
 import type { RotaryCaches } from './rotary-caches.ts';
 import { layerPrefix } from './weight-names.ts';
 
@@ -21,13 +21,14 @@ export interface PlainAttention {
   value: string;
   io: LayerIo;
   shared: PlainAttentionInputs;
-  rotary: RotaryCaches;
+  /** undefined: the layer has no rotary (SmolLM3's NoPE layers). */
+  rotary: RotaryCaches | undefined;
 }
 
 /** Splits Phi-3's packed qkv_proj output into query, key and value. */
 export function splitPackedQkv(context: BuildContext, layer: number, packed: string): string[] {
   const { graph, spec } = context;
-  const sizes = [spec.numHeads * spec.headDim, spec.numKvHeads * spec.headDim, spec.numKvHeads * spec.headDim];
+  const sizes = [spec.heads * spec.headDim, spec.kvHeads * spec.headDim, spec.kvHeads * spec.headDim];
   return graph.add({
     op: 'Split',
     name: `/model/layers.${layer}/self_attn/Split`,
@@ -61,29 +62,33 @@ class LayerNodes {
   }
 }
 
+/** Rotary on the first rotary_dim channels of each head (all of them unless the rotary is partial). */
 function rotate(nodes: LayerNodes, a: PlainAttention, input: string, heads: number, suffix: string): string {
+  if (!a.rotary) return input;
+  const { spec } = nodes.context;
+  const partial = spec.rotaryDim < spec.headDim ? [intAttr('rotary_embedding_dim', spec.rotaryDim)] : [];
   return nodes.context.graph.add1({
     op: 'RotaryEmbedding',
     domain: MICROSOFT_DOMAIN,
     name: `${nodes.name}/${suffix}/RotaryEmbedding`,
     inputs: [input, a.shared.positions, a.rotary.cos, a.rotary.sin],
     module: nodes.module,
-    attributes: [intAttr('num_heads', heads), intAttr('interleaved', 0)],
+    attributes: [intAttr('num_heads', heads), intAttr('interleaved', 0), ...partial],
   });
 }
 
 /** Rotated queries as [B, kv_heads, group, S, D]. */
 function groupedQueries(nodes: LayerNodes, a: PlainAttention): string {
   const { spec } = nodes.context;
-  const shape = nodes.int64('query_shape', [0, 0, spec.numKvHeads, spec.numHeads / spec.numKvHeads, spec.headDim]);
-  const split = nodes.add('Reshape', 'q/Reshape', [rotate(nodes, a, a.query, spec.numHeads, 'q_rotary'), shape]);
+  const shape = nodes.int64('query_shape', [0, 0, spec.kvHeads, spec.heads / spec.kvHeads, spec.headDim]);
+  const split = nodes.add('Reshape', 'q/Reshape', [rotate(nodes, a, a.query, spec.heads, 'q_rotary'), shape]);
   return nodes.add('Transpose', 'q/Transpose', [split], [intsAttr('perm', [0, 2, 3, 1, 4])]);
 }
 
 /** New keys or values appended to the past ones: [B, kv_heads, T, D], which is also the present output. */
 function appendToCache(nodes: LayerNodes, input: string, past: string, present: string, suffix: string): string {
   const { spec } = nodes.context;
-  const split = nodes.add('Reshape', `${suffix}/Reshape`, [input, nodes.int64('kv_shape', [0, 0, spec.numKvHeads, spec.headDim])]);
+  const split = nodes.add('Reshape', `${suffix}/Reshape`, [input, nodes.int64('kv_shape', [0, 0, spec.kvHeads, spec.headDim])]);
   const headsFirst = nodes.add('Transpose', `${suffix}/Transpose`, [split], [intsAttr('perm', [0, 2, 1, 3])]);
   return nodes.add('Concat', `${suffix}/Concat`, [past, headsFirst], [intAttr('axis', 2)], [present]);
 }
@@ -91,7 +96,7 @@ function appendToCache(nodes: LayerNodes, input: string, past: string, present: 
 function scaleConstant(context: BuildContext): string {
   const name = '/model/attention/scale';
   if (context.graph.hasInitializer(name)) return name;
-  const bytes = encodeFloats(new Float32Array([1 / Math.sqrt(context.spec.headDim)]), context.format);
+  const bytes = encodeFloats(new Float32Array([context.spec.attentionScale]), context.format);
   return context.graph.initializer(name, context.floatType, [], { kind: 'bytes', bytes });
 }
 
@@ -108,7 +113,7 @@ function attend(nodes: LayerNodes, queries: string, keys: string, values: string
 
 export function addPlainAttention(context: BuildContext, a: PlainAttention): string {
   const nodes = new LayerNodes(context, a.layer);
-  const keys = appendToCache(nodes, rotate(nodes, a, a.key, context.spec.numKvHeads, 'k_rotary'), a.io.pastKey, a.io.presentKey, 'k');
+  const keys = appendToCache(nodes, rotate(nodes, a, a.key, context.spec.kvHeads, 'k_rotary'), a.io.pastKey, a.io.presentKey, 'k');
   const values = appendToCache(nodes, a.value, a.io.pastValue, a.io.presentValue, 'v');
-  return attend(nodes, groupedQueries(nodes, a), keys, values, a.shared.mask);
+  return attend(nodes, groupedQueries(nodes, a), keys, values, maskOf(a.shared, context.spec.layerAttention[a.layer].slidingWindow));
 }

@@ -3,12 +3,17 @@
  * com.microsoft.SkipSimplifiedLayerNormalization, which also adds the residual and passes the sum on (output 3)
  * as the next residual. Both run on the CPU and CUDA providers. For a provider without them, the same math in
  * standard operators (computed in float32 whatever the model's precision, as transformers' RMSNorm does).
+ * Norms of any rank normalize the last axis (Qwen3's and Gemma's per-head q/k norms run on [B, S, heads, D]).
  */
 import { DataType } from '../onnx/data-types.ts';
 import { floatAttr, intAttr } from '../onnx/make-attribute.ts';
 import { tensorOf, type BuildContext } from './build-context.ts';
 import { MICROSOFT_DOMAIN } from './graph-builder.ts';
 import { weightSource } from './weight-source.ts';
+import { encodeFloats, FLOAT_FORMAT_BYTES } from '../onnx/float-formats.ts';
+import { readSource } from '../onnx/tensor-source.ts';
+import { elementCount } from '../onnx/tensor-size.ts';
+import { PLUS_ONE_SUFFIX } from './weight-names.ts';
 
 export interface NormSpec {
   /** Node name prefix, e.g. /model/layers.0/input_layernorm. */
@@ -17,10 +22,19 @@ export interface NormSpec {
   module: string;
 }
 
+/** The norm's multiplier: its weight, or (1 + weight) for Gemma's zero-centred norms, added in float32 as transformers does. */
 function gamma(context: BuildContext, module: string): string {
   const name = `${module}.weight`;
   const tensor = tensorOf(context, name);
-  return context.graph.initializer(name, context.floatType, tensor.shape, weightSource(tensor, context.format));
+  if (context.spec.normOffset === 0) return context.graph.initializer(name, context.floatType, tensor.shape, weightSource(tensor, context.format));
+  const asFloat32 = weightSource(tensor, 'F32');
+  const produce = async () => {
+    const bytes = await readSource(asFloat32);
+    const weight = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    return encodeFloats(weight.map((w) => w + 1), context.format);
+  };
+  const length = elementCount(tensor.shape) * FLOAT_FORMAT_BYTES[context.format];
+  return context.graph.initializer(`${name}${PLUS_ONE_SUFFIX}`, context.floatType, tensor.shape, { kind: 'producer', length, produce });
 }
 
 /** x · (mean(x²) + eps)^-½ · gamma in standard operators. */

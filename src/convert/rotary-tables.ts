@@ -1,8 +1,8 @@
 /**
- * cos/sin caches for GroupQueryAttention's fused rotary ([positions, head_dim / 2]), computed in float64 from the
- * rope spec exactly as transformers derives its inverse frequencies (llama3 smoothing, longrope factors).
+ * cos/sin caches for GroupQueryAttention's fused rotary ([positions, rotary_dim / 2]), computed in float64 from the
+ * rope spec exactly as transformers derives its inverse frequencies (linear and llama3 scaling, longrope factors).
  */
-import type { RopeSpec } from './rope-spec.ts';
+import type { RopeSpec } from '../arch/rope-config.ts';
 
 export interface RotaryTables {
   cos: Float32Array;
@@ -29,6 +29,13 @@ export function llama3InverseFrequencies(rope: Extract<RopeSpec, { kind: 'llama3
 
 export function scaledInverseFrequencies(theta: number, rotaryDim: number, factors: number[]): number[] {
   return baseInverseFrequencies(theta, rotaryDim).map((frequency, i) => frequency / factors[i]);
+}
+
+/** Inverse frequencies of a rope with one set of factors (longrope's two sets are picked per run, see rotary-caches). */
+export function inverseFrequencies(rope: Exclude<RopeSpec, { kind: 'longrope' }>, rotaryDim: number): number[] {
+  if (rope.kind === 'llama3') return llama3InverseFrequencies(rope, rotaryDim);
+  const base = baseInverseFrequencies(rope.theta, rotaryDim);
+  return rope.kind === 'linear' ? base.map((frequency) => frequency / rope.factor) : base;
 }
 
 export function rotaryTables(inverseFrequencies: number[], positions: number, multiplier = 1): RotaryTables {

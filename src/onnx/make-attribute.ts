@@ -16,3 +16,7 @@ export function intsAttr(name: string, values: number[]): AttributeProto {
 export function graphAttr(name: string, graph: GraphProto): AttributeProto {
   return { name, type: AttributeType.GRAPH, g: graph };
 }
+
+export function stringAttr(name: string, value: string): AttributeProto {
+  return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+}

@@ -1,6 +1,7 @@
 /**
- * Rotary inverse frequencies as Hugging Face transformers computes them (modeling_rope_utils): default, llama3
- * scaling, and Phi-3 longrope with its short/long factors and attention factor.
+ * Rotary inverse frequencies as Hugging Face transformers computes them (modeling_rope_utils): default, linear
+ * (frequencies divided by the factor), llama3 scaling, and Phi-3 longrope with its short/long factors and
+ * attention factor; `dim` is the rotated width (head_dim · partial_rotary_factor).
  */
 
 export interface RopeTables {
@@ -42,7 +43,7 @@ export function ropeTables(config: Record<string, any>, dim: number): RopeTables
   const type = scaling?.rope_type ?? scaling?.type ?? 'default';
   const base = config.rope_theta ?? 10000;
   if (type === 'longrope') return longropeTables(config, dim);
-  const invFreq = type === 'llama3' ? llama3InvFreq(base, dim, scaling) : defaultInvFreq(base, dim);
-  if (type !== 'llama3' && type !== 'default') throw new Error(`reference: rope type ${type} not modelled`);
+  if (type !== 'llama3' && type !== 'default' && type !== 'linear') throw new Error(`reference: rope type ${type} not modelled`);
+  const invFreq = type === 'llama3' ? llama3InvFreq(base, dim, scaling) : defaultInvFreq(base, dim).map((freq) => (type === 'linear' ? freq / scaling.factor : freq));
   return { select: () => ({ invFreq, attentionFactor: 1 }) };
 }

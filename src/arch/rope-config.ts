@@ -1,12 +1,14 @@
 /**
- * The rotary embedding a config asks for, validated: plain, Llama-3 scaled, or Phi-3 longrope. Any other
- * rope_scaling changes the math in ways not implemented here, so it is refused.
+ * The rotary embedding a config asks for, validated: plain, linear (positions divided by a factor, Gemma 3's
+ * global layers), Llama-3 scaled, or Phi-3 longrope. Any other rope_scaling changes the math in ways not
+ * implemented here, so it is refused.
  */
 import { OliveError } from '../errors.ts';
 import type { HfConfig, RopeScaling } from '../hf/config.ts';
 
 export type RopeSpec =
   | { kind: 'default'; theta: number }
+  | { kind: 'linear'; theta: number; factor: number }
   | { kind: 'llama3'; theta: number; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositions: number }
   | {
       kind: 'longrope';
@@ -42,7 +44,7 @@ function llama3Spec(theta: number, scaling: RopeScaling): RopeSpec {
 
 function factorList(value: unknown, field: string, rotaryDim: number): number[] {
   if (!Array.isArray(value) || value.length !== rotaryDim / 2 || !value.every((v) => typeof v === 'number' && v > 0)) {
-    throw new OliveError(`config.json: ${field} must be ${rotaryDim / 2} positive numbers (head_dim / 2)`);
+    throw new OliveError(`config.json: ${field} must be ${rotaryDim / 2} positive numbers (rotary dimension / 2)`);
   }
   return value as number[];
 }
@@ -71,24 +73,20 @@ function longropeSpec(config: HfConfig, theta: number, scaling: RopeScaling, rot
  * transformers 5 writes rope settings as `rope_parameters` (rope_theta inside it); older configs use
  * `rope_scaling` and a top-level rope_theta. Either way the same fields.
  */
-function ropeParameters(config: HfConfig): RopeScaling | undefined {
+export function ropeParameters(config: HfConfig): RopeScaling | undefined {
   const parameters = (config.rope_parameters ?? config.rope_scaling) as RopeScaling | null | undefined;
   return parameters ?? undefined;
 }
 
-export function ropeSpec(config: HfConfig, rotaryDim: number): RopeSpec {
-  const scaling = ropeParameters(config);
-  const givenTheta = scaling?.rope_theta ?? config.rope_theta;
+/** The rope of `scaling` (undefined: plain) at base `givenTheta`, over the first `rotaryDim` channels of a head. */
+export function ropeSpec(config: HfConfig, scaling: RopeScaling | undefined, givenTheta: unknown, rotaryDim: number): RopeSpec {
   const theta = givenTheta === undefined ? DEFAULT_ROPE_THETA : positiveNumber(givenTheta, 'rope_theta');
-  const partial = scaling?.partial_rotary_factor;
-  if (partial !== undefined && partial !== 1) {
-    throw new OliveError(`config.json: rope partial_rotary_factor = ${JSON.stringify(partial)} is not supported (only full rotary embeddings are implemented); building it would give a wrong model`);
-  }
   if (!scaling) return { kind: 'default', theta };
   const type = scaling.rope_type ?? scaling.type ?? 'default';
   if (type === 'default') return { kind: 'default', theta };
+  if (type === 'linear') return { kind: 'linear', theta, factor: positiveNumber(scaling.factor, 'rope_scaling.factor') };
   if (type === 'llama3') return llama3Spec(theta, scaling);
   // "su" is the name early Phi-3 configs used for longrope.
   if (type === 'longrope' || type === 'su') return longropeSpec(config, theta, scaling, rotaryDim);
-  throw new OliveError(`config.json: rope_scaling type '${type}' is not supported (supported: default, llama3, longrope); building it would give a wrong model`);
+  throw new OliveError(`config.json: rope_scaling type '${type}' is not supported (supported: default, linear, llama3, longrope); building it would give a wrong model`);
 }

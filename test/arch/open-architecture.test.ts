@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decoderSpec } from '../../src/convert/index.ts';
+import { openArchitecture } from '../../src/arch/open-architecture.ts';
 import { localWindowSize } from '../../src/convert/attention.ts';
-import { OliveError } from '../../src/errors.ts';
 import type { HfConfig } from '../../src/hf/config.ts';
 
 /** The math-relevant fields of published config.json files (factor lists shortened to the right length). */
@@ -34,42 +33,47 @@ const PHI_3_5_MINI: HfConfig = {
 
 const PHI_3_MINI_4K: HfConfig = { ...PHI_3_5_MINI, max_position_embeddings: 4096, rope_scaling: null, sliding_window: 2047 };
 
-describe('decoderSpec on published configurations', () => {
+const windows = (config: HfConfig) => openArchitecture(config).layerAttention.map((layer) => layer.slidingWindow);
+
+describe('openArchitecture on published configurations', () => {
   it('Llama-3.2-1B: llama3 rope, tied, grouped heads', () => {
-    expect(decoderSpec(LLAMA_3_2_1B)).toMatchObject({
-      family: 'llama', headDim: 64, numKvHeads: 8, tiedEmbeddings: true, slidingWindow: undefined,
+    expect(openArchitecture(LLAMA_3_2_1B)).toMatchObject({
+      arch: 'llama', headDim: 64, kvHeads: 8, tiedEmbeddings: true, rotaryDim: 64,
       rope: { kind: 'llama3', theta: 500000, factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 8192 },
     });
+    expect(new Set(windows(LLAMA_3_2_1B))).toEqual(new Set([undefined]));
   });
 
   it('Mistral-7B-v0.1: head size from hidden/heads, a 4096-token window', () => {
-    const spec = decoderSpec(MISTRAL_7B_V01);
-    expect(spec).toMatchObject({ family: 'mistral', headDim: 128, slidingWindow: 4096, tiedEmbeddings: false, rope: { kind: 'default', theta: 10000 } });
-    expect(localWindowSize(spec.slidingWindow)).toBe(4096);
+    const spec = openArchitecture(MISTRAL_7B_V01);
+    expect(spec).toMatchObject({ arch: 'mistral', headDim: 128, tiedEmbeddings: false, rope: { kind: 'default', theta: 10000 } });
+    expect(localWindowSize(spec.layerAttention[0].slidingWindow)).toBe(4096);
   });
 
   it('Qwen2.5-0.5B: biases, tied, window switched off', () => {
-    expect(decoderSpec(QWEN2_5_0_5B)).toMatchObject({ family: 'qwen2', headDim: 64, qkvBias: true, tiedEmbeddings: true, slidingWindow: undefined, rmsNormEps: 1e-6 });
+    expect(openArchitecture(QWEN2_5_0_5B)).toMatchObject({ arch: 'qwen2', headDim: 64, qkvBias: true, outputProjBias: false, tiedEmbeddings: true, rmsNormEps: 1e-6 });
+    expect(new Set(windows(QWEN2_5_0_5B))).toEqual(new Set([undefined]));
   });
 
   it('Phi-3.5-mini: fused projections and longrope with the published attention factor', () => {
-    const spec = decoderSpec(PHI_3_5_MINI);
-    expect(spec).toMatchObject({ family: 'phi3', headDim: 96, fusedProjections: true, rope: { kind: 'longrope', originalMaxPositions: 4096 } });
+    const spec = openArchitecture(PHI_3_5_MINI);
+    expect(spec).toMatchObject({ arch: 'phi3', headDim: 96, rotaryDim: 96, fusedProjections: true, rope: { kind: 'longrope', originalMaxPositions: 4096 } });
     expect(spec.rope.kind === 'longrope' && spec.rope.attentionFactor).toBeCloseTo(Math.sqrt(1 + Math.log(32) / Math.log(4096)), 12);
   });
 
   it('Phi-3-mini-4k: plain rope and its 2047-token window', () => {
-    expect(decoderSpec(PHI_3_MINI_4K)).toMatchObject({ rope: { kind: 'default' }, slidingWindow: 2047 });
+    expect(openArchitecture(PHI_3_MINI_4K)).toMatchObject({ rope: { kind: 'default' } });
+    expect(windows(PHI_3_MINI_4K)[0]).toBe(2047);
   });
 
-  it('refuses Phi-4-mini (partial rotary) and other architectures', () => {
-    expect(() => decoderSpec({ ...PHI_3_5_MINI, partial_rotary_factor: 0.75 })).toThrow(OliveError);
-    expect(() => decoderSpec({ ...LLAMA_3_2_1B, architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3' })).toThrow(/'Qwen3ForCausalLM' cannot be converted/);
-    expect(() => decoderSpec({ ...LLAMA_3_2_1B, rope_scaling: { rope_type: 'dynamic', factor: 2 } })).toThrow(/rope_scaling type 'dynamic'/);
+  it('refuses what no family implements, naming the field', () => {
+    expect(() => openArchitecture({ ...LLAMA_3_2_1B, partial_rotary_factor: 0.75 })).toThrow(/partial_rotary_factor = 0.75 is not supported \(not implemented for llama\)/);
+    expect(() => openArchitecture({ ...LLAMA_3_2_1B, architectures: ['Gemma2ForCausalLM'], model_type: 'gemma2' })).toThrow(/unsupported architecture 'Gemma2ForCausalLM'/);
+    expect(() => openArchitecture({ ...LLAMA_3_2_1B, rope_scaling: { rope_type: 'dynamic', factor: 2 } })).toThrow(/rope_scaling type 'dynamic'/);
   });
 
   it('takes the family from model_type when architectures is absent', () => {
     const { architectures: _a, ...noClass } = MISTRAL_7B_V01;
-    expect(decoderSpec(noClass as HfConfig)).toMatchObject({ family: 'mistral', architecture: 'MistralForCausalLM' });
+    expect(openArchitecture(noClass as HfConfig)).toMatchObject({ arch: 'mistral', className: 'MistralForCausalLM' });
   });
 });

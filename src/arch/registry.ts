@@ -1,0 +1,167 @@
+/**
+ * The one registry of supported families. Each entry says, from its transformers modeling code: the config
+ * class's defaults for fields that change the math, which math fields it implements (any other is refused),
+ * which projections carry biases, how its layers attend and what else differs from Llama, and its module tree.
+ * Cost tables, the planner, the converter and the fixture writer all read a family through this entry.
+ */
+import type { HfConfig } from '../hf/config.ts';
+import type { Architecture, LayerAttention } from './architecture.ts';
+import { DECODER_LAYOUTS } from './decoder-layouts.ts';
+import { decoderModules } from './decoder-modules.ts';
+import type { MathField } from './math-fields.ts';
+import { refuseField } from './math-fields.ts';
+import type { ModelDims, ProjectionBiases } from './model-dims.ts';
+import { phi3Modules } from './phi3-modules.ts';
+import { ropeParameters, ropeSpec } from './rope-config.ts';
+import type { ArchName, ModuleSpec } from './types.ts';
+
+/** What openArchitecture works out the same way for every family, before the family's own reading. */
+export type CommonArchitecture = Architecture;
+
+export interface FamilyEntry {
+  arch: ArchName;
+  className: string;
+  /** The config class's defaults for fields that change the math, used where config.json omits them. */
+  defaults: Partial<HfConfig>;
+  implements: readonly MathField[];
+  biases: (config: HfConfig) => ProjectionBiases;
+  /** The family's departures from the common (Llama) reading of its config. */
+  flavour: (config: HfConfig, common: CommonArchitecture) => Partial<Architecture>;
+  /** The module tree in registration order (the layout in decoder-layouts.ts, or Phi-3's packed one). */
+  modules: (dims: ModelDims) => ModuleSpec[];
+}
+
+const NO_BIASES: ProjectionBiases = { qkv: false, output: false, mlp: false };
+
+/** Llama's attention_bias (q, k, v and o) and mlp_bias (gate, up, down), shared by the families built on it. */
+const llamaBiases = (config: HfConfig): ProjectionBiases => ({ qkv: config.attention_bias === true, output: config.attention_bias === true, mlp: config.mlp_bias === true });
+
+/** attention_bias only: Qwen3's and Gemma 3's MLPs are always bias-free. */
+const attentionBiases = (config: HfConfig): ProjectionBiases => ({ ...llamaBiases(config), mlp: false });
+
+/** Every layer attends through the same window (Mistral and Phi-3 read sliding_window; null means none). */
+function uniformWindow(config: HfConfig, common: CommonArchitecture): LayerAttention[] {
+  const window = config.sliding_window;
+  if (window !== undefined && window !== null && (!Number.isSafeInteger(window) || window <= 0)) refuseField('sliding_window', window, 'must be a positive integer or null');
+  return common.layerAttention.map((layer) => ({ ...layer, slidingWindow: window ?? undefined }));
+}
+
+function phi3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Architecture> {
+  return { fusedProjections: true, layerAttention: uniformWindow(config, common) };
+}
+
+/** SmolLM3: no_rope_layers[i] = 0 turns rotary off in layer i (default: every no_rope_layer_interval-th layer). */
+function smollm3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Architecture> {
+  const interval = config.no_rope_layer_interval as number;
+  const given = config.no_rope_layers as unknown;
+  const useRope = given ?? common.layerAttention.map((_, layer) => Number((layer + 1) % interval !== 0));
+  if (!Array.isArray(useRope) || useRope.length !== common.layers || !useRope.every((v) => v === 0 || v === 1)) {
+    refuseField('no_rope_layers', given, `must be ${common.layers} entries of 0 or 1`);
+  }
+  return { layerAttention: common.layerAttention.map((layer, i) => ({ ...layer, rotary: useRope[i] === 1 ? 'global' : 'none' })) };
+}
+
+function positive(config: HfConfig, field: string): number {
+  const value = config[field];
+  if (typeof value !== 'number' || !(value > 0)) refuseField(field, value, 'must be a positive number');
+  return value;
+}
+
+function graniteFlavour(config: HfConfig): Partial<Architecture> {
+  return {
+    embeddingScale: positive(config, 'embedding_multiplier'),
+    residualScale: positive(config, 'residual_multiplier'),
+    attentionScale: positive(config, 'attention_multiplier'),
+    logitsDivisor: positive(config, 'logits_scaling'),
+  };
+}
+
+const SLIDING = 'sliding_attention';
+const FULL = 'full_attention';
+
+/** Gemma 3's layer_types, or (older configs) every sliding_window_pattern-th layer full, the others sliding. */
+function gemmaLayerTypes(config: HfConfig, layers: number): string[] {
+  const given = config.layer_types as unknown;
+  if (given === undefined || given === null) {
+    const pattern = config.sliding_window_pattern as number;
+    return Array.from({ length: layers }, (_, layer) => ((layer + 1) % pattern !== 0 ? SLIDING : FULL));
+  }
+  if (!Array.isArray(given) || given.length !== layers || !given.every((t) => t === SLIDING || t === FULL)) {
+    refuseField('layer_types', given, `must be ${layers} entries of '${SLIDING}' or '${FULL}'`);
+  }
+  return given as string[];
+}
+
+function gemma3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Architecture> {
+  if (config.hidden_activation !== 'gelu_pytorch_tanh') refuseField('hidden_activation', config.hidden_activation, 'only gelu_pytorch_tanh is implemented');
+  const window = positive(config, 'sliding_window');
+  const softcap = config.final_logit_softcapping;
+  const types = gemmaLayerTypes(config, common.layers);
+  return {
+    qkNorm: true,
+    normOffset: 1,
+    sandwichNorms: true,
+    mlpActivation: 'gelu_tanh',
+    embeddingScale: Math.sqrt(common.hidden),
+    attentionScale: 1 / Math.sqrt(positive(config, 'query_pre_attn_scalar')),
+    finalLogitSoftcap: softcap === undefined || softcap === null ? undefined : positive(config, 'final_logit_softcapping'),
+    // sliding layers rotate with their own base and no scaling (transformers' rotary_emb_local)
+    localRope: ropeSpec(config, undefined, config.rope_local_base_freq, common.rotaryDim),
+    layerAttention: types.map((type) => (type === SLIDING ? { rotary: 'local', slidingWindow: window } : { rotary: 'global', slidingWindow: undefined })),
+  };
+}
+
+const llamaLike = (arch: ArchName, className: string, extra: Partial<FamilyEntry>): FamilyEntry => ({
+  arch,
+  className,
+  defaults: {},
+  implements: [],
+  biases: () => NO_BIASES,
+  flavour: () => ({}),
+  modules: arch === 'phi3' ? phi3Modules : (dims) => decoderModules(dims, DECODER_LAYOUTS[arch as Exclude<ArchName, 'phi3'>]),
+  ...extra,
+});
+
+export const FAMILIES: readonly FamilyEntry[] = [
+  llamaLike('llama', 'LlamaForCausalLM', { defaults: { max_position_embeddings: 2048 }, implements: ['attention_bias', 'mlp_bias'], biases: llamaBiases }),
+  llamaLike('mistral', 'MistralForCausalLM', { defaults: { max_position_embeddings: 131072 }, flavour: (config, common) => ({ layerAttention: uniformWindow(config, common) }) }),
+  llamaLike('qwen2', 'Qwen2ForCausalLM', { defaults: { max_position_embeddings: 32768 }, biases: () => ({ qkv: true, output: false, mlp: false }) }),
+  llamaLike('phi3', 'Phi3ForCausalLM', { defaults: { rms_norm_eps: 1e-5, max_position_embeddings: 4096 }, implements: ['partial_rotary_factor'], flavour: phi3Flavour }),
+  llamaLike('qwen3', 'Qwen3ForCausalLM', { defaults: { head_dim: 128, max_position_embeddings: 32768 }, implements: ['attention_bias'], biases: attentionBiases, flavour: () => ({ qkNorm: true }) }),
+  llamaLike('smollm3', 'SmolLM3ForCausalLM', {
+    defaults: { tie_word_embeddings: true, rope_theta: 2000000, no_rope_layer_interval: 4, max_position_embeddings: 32768 },
+    implements: ['attention_bias', 'mlp_bias', 'no_rope_layers'],
+    biases: llamaBiases,
+    flavour: smollm3Flavour,
+  }),
+  llamaLike('granite', 'GraniteForCausalLM', {
+    defaults: { max_position_embeddings: 2048, embedding_multiplier: 1, residual_multiplier: 1, attention_multiplier: 1, logits_scaling: 1 },
+    implements: ['attention_bias', 'mlp_bias', 'embedding_multiplier', 'residual_multiplier', 'attention_multiplier', 'logits_scaling'],
+    biases: llamaBiases,
+    flavour: graniteFlavour,
+  }),
+  llamaLike('gemma3_text', 'Gemma3ForCausalLM', {
+    defaults: {
+      tie_word_embeddings: true,
+      max_position_embeddings: 131072,
+      head_dim: 256,
+      rope_theta: 1000000,
+      rope_local_base_freq: 10000,
+      query_pre_attn_scalar: 256,
+      sliding_window: 4096,
+      sliding_window_pattern: 6,
+      hidden_activation: 'gelu_pytorch_tanh',
+    },
+    implements: ['attention_bias', 'hidden_act', 'hidden_activation', 'query_pre_attn_scalar', 'rope_local_base_freq', 'layer_types', 'final_logit_softcapping'],
+    biases: attentionBiases,
+    flavour: gemma3Flavour,
+  }),
+];
+
+/** The rope parameters' partial_rotary_factor (transformers 5 keeps it there) or the top-level one; 1 when absent. */
+export function partialRotaryFactor(config: HfConfig): number {
+  return (config.partial_rotary_factor ?? ropeParameters(config)?.partial_rotary_factor ?? 1) as number;
+}
+
+/** The transformers classes converted, by their family (the public API's list). */
+export const SUPPORTED_ARCHITECTURES: Readonly<Record<string, ArchName>> = Object.fromEntries(FAMILIES.map((entry) => [entry.className, entry.arch]));
