@@ -32,7 +32,7 @@ export async function writeTinyCheckpoint(dir: string, arch: TinyArchitecture, o
   const storage = options.storage ?? FIXTURE_STORAGE;
   const config: Record<string, any> = { ...TINY_CONFIGS[arch], torch_dtype: TORCH_DTYPE[storage], ...options.configOverrides };
   await mkdir(dir, { recursive: true });
-  const plans = tinyTensors(arch, config).map((t) => ({ name: t.name, shape: t.shape, dtype: storage, bytes: () => encodeFloats(t.values, storage) }));
+  const plans = tinyTensors(config).map((t) => ({ name: t.name, shape: t.shape, dtype: storage, bytes: () => encodeFloats(t.values, storage) }));
   await writeSafetensors(path.join(dir, 'model.safetensors'), plans);
   await writeFile(path.join(dir, 'config.json'), json(config));
   const generation = { _from_model_config: true, bos_token_id: config.bos_token_id, eos_token_id: config.eos_token_id, transformers_version: config.transformers_version };
@@ -48,7 +48,8 @@ export function fixtureDir(arch: TinyArchitecture): string {
 }
 
 async function main(): Promise<void> {
-  for (const arch of TINY_ARCHITECTURES) {
+  const only = process.argv.slice(2) as TinyArchitecture[];
+  for (const arch of only.length > 0 ? only : TINY_ARCHITECTURES) {
     await writeTinyCheckpoint(fixtureDir(arch), arch);
     console.log(`wrote ${path.relative(process.cwd(), fixtureDir(arch))}`);
   }

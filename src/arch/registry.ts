@@ -4,7 +4,7 @@
  * which projections carry biases, how its layers attend and what else differs from Llama, and its module tree.
  * Cost tables, the planner, the converter and the fixture writer all read a family through this entry.
  */
-import type { HfConfig } from '../hf/config.ts';
+import type { HfConfig, RopeScaling } from '../hf/config.ts';
 import type { Architecture, LayerAttention } from './architecture.ts';
 import { DECODER_LAYOUTS } from './decoder-layouts.ts';
 import { decoderModules } from './decoder-modules.ts';
@@ -92,6 +92,20 @@ function gemmaLayerTypes(config: HfConfig, layers: number): string[] {
   return given as string[];
 }
 
+/**
+ * Gemma 3's two rotary tables: transformers 5 writes rope_parameters per layer type; older configs give the
+ * global one as rope_theta / rope_scaling and the sliding layers' base as rope_local_base_freq (no scaling).
+ */
+function gemmaRopes(config: HfConfig, common: CommonArchitecture): Pick<Architecture, 'rope' | 'localRope'> {
+  const perType = config.rope_parameters as Record<string, RopeScaling | undefined> | undefined;
+  if (perType?.[FULL] || perType?.[SLIDING]) {
+    const full = perType[FULL];
+    const sliding = perType[SLIDING];
+    return { rope: ropeSpec(config, full, full?.rope_theta, common.rotaryDim), localRope: ropeSpec(config, sliding, sliding?.rope_theta, common.rotaryDim) };
+  }
+  return { rope: common.rope, localRope: ropeSpec(config, undefined, config.rope_local_base_freq, common.rotaryDim) };
+}
+
 function gemma3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Architecture> {
   if (config.hidden_activation !== 'gelu_pytorch_tanh') refuseField('hidden_activation', config.hidden_activation, 'only gelu_pytorch_tanh is implemented');
   const window = positive(config, 'sliding_window');
@@ -105,8 +119,7 @@ function gemma3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Ar
     embeddingScale: Math.sqrt(common.hidden),
     attentionScale: 1 / Math.sqrt(positive(config, 'query_pre_attn_scalar')),
     finalLogitSoftcap: softcap === undefined || softcap === null ? undefined : positive(config, 'final_logit_softcapping'),
-    // sliding layers rotate with their own base and no scaling (transformers' rotary_emb_local)
-    localRope: ropeSpec(config, undefined, config.rope_local_base_freq, common.rotaryDim),
+    ...gemmaRopes(config, common),
     layerAttention: types.map((type) => (type === SLIDING ? { rotary: 'local', slidingWindow: window } : { rotary: 'global', slidingWindow: undefined })),
   };
 }

@@ -1,5 +1,6 @@
 /** `olive generate-cost-model` as a library call: model → modules → Olive cost table written atomically. */
 import { describeModules } from '../arch/describe-modules.ts';
+import { openArchitecture } from '../arch/open-architecture.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
 import { costTable } from './cost-table.ts';
 import { totalBytes } from './total-bytes.ts';
@@ -27,7 +28,8 @@ export interface GenerateCostModelResult {
 }
 
 export async function generateCostModel(options: GenerateCostModelOptions): Promise<GenerateCostModelResult> {
-  const source = await resolveModelSource(options.model, { weights: 'headers', env: options.env, fetch: options.fetch });
+  // a model that cannot be converted is refused from its config.json, before any header is fetched
+  const source = await resolveModelSource(options.model, { weights: 'headers', env: options.env, fetch: options.fetch, checkConfig: openArchitecture });
   const modules = describeModules(source.config, source.checkpoint ?? undefined);
   const rows = costTable(modules, options.precision);
   const file = withCsvExtension(options.outputPath);

@@ -13,6 +13,8 @@ export interface ResolveModelOptions {
   /** Where HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE, HF_HOME, HF_HUB_CACHE are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   fetch?: typeof fetch;
+  /** Judges config.json as soon as it is read, before any weight or header is fetched; throws to refuse the model. */
+  checkConfig?: (config: HfConfig) => void;
 }
 
 export interface ModelSource {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { modelInfo } from '@huggingface/hub';
 import type { CheckpointShapes } from '../arch/types.ts';
 import { OliveError } from '../errors.ts';
-import { readConfig } from './config.ts';
+import { readConfig, type HfConfig } from './config.ts';
 import { downloadToCache } from './download-to-cache.ts';
 import { fetchHubTensorShapes } from './fetch-hub-tensor-shapes.ts';
 import { cachedCommit, repoCacheDir, snapshotDir, writeRef } from './hub-cache.ts';
@@ -48,8 +48,15 @@ async function cachedSnapshot(repo: string, settings: HubSettings, revision: str
   return existsSync(path.join(dir, CONFIG_FILE)) ? { commit, dir } : null;
 }
 
-async function localModelSource(dir: string, options: ResolveModelOptions): Promise<ModelSource> {
+/** config.json, judged by the caller's checkConfig before anything else is read. */
+async function checkedConfig(dir: string, options: ResolveModelOptions): Promise<HfConfig> {
   const config = await readConfig(dir);
+  options.checkConfig?.(config);
+  return config;
+}
+
+async function localModelSource(dir: string, options: ResolveModelOptions): Promise<ModelSource> {
+  const config = await checkedConfig(dir, options);
   const checkpoint = await localCheckpointShapes(dir, dir);
   if (options.weights === 'full' && checkpoint === null) {
     throw new OliveError(`${dir} has ${NO_SAFETENSORS}${onnxModelHint(dir)}`);
@@ -71,12 +78,13 @@ async function cachedHubSource(repo: string, settings: HubSettings, options: Res
     throw new OliveError(`${why} and '${repo}' (${revision}) is not in the hub cache ${settings.cacheDir}`);
   }
   const { commit, dir } = snapshot;
+  const config = await checkedConfig(dir, options);
   // a cost table can do with config.json alone; a conversion needs every shard
   const checkpoint = await localCheckpointShapes(dir, repo, options.weights === 'headers');
   if (options.weights === 'full' && checkpoint === null) {
     throw new OliveError(`${why} and the hub cache has no safetensors weights for '${repo}' in ${dir}`);
   }
-  return { kind: 'hub', id: repo, dir, commit, config: await readConfig(dir), checkpoint };
+  return { kind: 'hub', id: repo, dir, commit, config, checkpoint };
 }
 
 /** One hub repository being read: who to ask, and where its cache lives. */
@@ -97,14 +105,15 @@ async function fetchedHubSource(repo: string, settings: HubSettings, options: Re
   if (options.weights === 'full' && weightsFile === null) {
     throw new OliveError(`'${repo}' has ${NO_SAFETENSORS}`);
   }
-  const wanted = options.weights === 'full' ? snapshotFiles(files) : [CONFIG_FILE];
-  for (const file of wanted) {
-    await downloadToCache({ ...context, commit, file, onProgress: options.onProgress }).catch((error: unknown) => {
+  const download = (file: string) =>
+    downloadToCache({ ...context, commit, file, onProgress: options.onProgress }).catch((error: unknown) => {
       throw hubFailure(error, repo, `download of ${file}`, settings);
     });
-  }
+  // config.json first: a model the caller refuses costs no weight download
+  await download(CONFIG_FILE);
   const dir = snapshotDir(context.repoDir, commit);
-  const config = await readConfig(dir);
+  const config = await checkedConfig(dir, options);
+  if (options.weights === 'full') for (const file of snapshotFiles(files).filter((name) => name !== CONFIG_FILE)) await download(file);
   const checkpoint =
     options.weights === 'full' ? await localCheckpointShapes(dir, repo) : await hubCheckpoint(context, commit, weightsFile);
   return { kind: 'hub', id: repo, dir, commit, config, checkpoint };

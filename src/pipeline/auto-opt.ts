@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
+import { openArchitecture } from '../arch/open-architecture.ts';
 import { buildDecoder } from '../convert/build-decoder.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
 import type { ModelSource } from '../hf/model-source.ts';
@@ -106,6 +107,8 @@ async function loadInput(input: ModelInput, options: AutoOptOptions, reporter: R
   const source = await resolveModelSource(input.idOrPath, {
     // a dry run plans from config.json and the safetensors headers alone
     weights: options.dryRun ? 'headers' : 'full',
+    // whether the model can be converted is decided here, from config.json, before any weight is fetched
+    checkConfig: openArchitecture,
     onProgress: (progress) => reporter.stageProgress(`load ${progress.file}`, { done: progress.bytesDone, total: progress.bytesTotal, unit: 'bytes' }),
   });
   return { kind: 'hf', source };
