@@ -36,44 +36,52 @@ describe.each(TINY_ARCHITECTURES)('tiny-%s fp32 build', (arch) => {
   });
 });
 
-describe('long prompts', () => {
-  let phi3: BuiltPair;
-  let mistral: BuiltPair;
+/** Families with longrope switch factors past the original context (Phi-3.5, Phi-4-mini's partial rotary). */
+describe.each(['phi3', 'phi4'] as const)('tiny-%s past original_max_position_embeddings', (arch) => {
+  let built: BuiltPair;
+  const original = TINY_CONFIGS[arch].original_max_position_embeddings as number;
+  const vocab = TINY_CONFIGS[arch].vocab_size as number;
   beforeAll(async () => {
-    phi3 = await buildAndOpen(fixtureDir('phi3'));
-    mistral = await buildAndOpen(fixtureDir('mistral'));
+    built = await buildAndOpen(fixtureDir(arch));
   });
-  afterAll(async () => {
-    await removeDir(phi3?.outDir);
-    await removeDir(mistral?.outDir);
-  });
+  afterAll(() => removeDir(built?.outDir));
 
-  it('phi3 switches to the long rope factors past original_max_position_embeddings', async () => {
-    const original = TINY_CONFIGS.phi3.original_max_position_embeddings as number;
-    const tokens = prompt(original + 8, TINY_CONFIGS.phi3.vocab_size as number);
-    const { logits } = await runDecoder(phi3.decoder, tokens, emptyKv(phi3.decoder));
-    const expected = phi3.reference.forward(tokens, phi3.reference.emptyCache());
-    expect(maxAbsDifference(logits, expected)).toBeLessThanOrEqual(FP32_TOLERANCE);
+  it('switches to the long rope factors for the whole sequence', async () => {
+    const tokens = prompt(original + 8, vocab);
+    const { logits } = await runDecoder(built.decoder, tokens, emptyKv(built.decoder));
+    expect(maxAbsDifference(logits, built.reference.forward(tokens, built.reference.emptyCache()))).toBeLessThanOrEqual(FP32_TOLERANCE);
     // The first positions differ from a short prompt's: the whole sequence was rotated with the long factors.
-    const short = await runDecoder(phi3.decoder, tokens.slice(0, 4), emptyKv(phi3.decoder));
+    const short = await runDecoder(built.decoder, tokens.slice(0, 4), emptyKv(built.decoder));
     expect(maxAbsDifference(short.logits.slice(1), logits.slice(1, 4))).toBeGreaterThan(1e-3);
   });
 
-  it('phi3 decodes across the switch through the KV cache as transformers does', async () => {
+  it('decodes across the switch through the KV cache as transformers does', async () => {
     // The prefill fits the original context (short factors); the decoded token makes it one longer (long factors).
-    const original = TINY_CONFIGS.phi3.original_max_position_embeddings as number;
-    const tokens = prompt(original + 1, TINY_CONFIGS.phi3.vocab_size as number, 3);
-    const prefill = await runDecoder(phi3.decoder, tokens.slice(0, -1), emptyKv(phi3.decoder));
-    const step = await runDecoder(phi3.decoder, tokens.slice(-1), prefill.kv);
-    const cache = phi3.reference.emptyCache();
-    phi3.reference.forward(tokens.slice(0, -1), cache);
-    expect(maxAbsDifference(step.logits, phi3.reference.forward(tokens.slice(-1), cache))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    const tokens = prompt(original + 1, vocab, 3);
+    const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
+    const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
+    const cache = built.reference.emptyCache();
+    built.reference.forward(tokens.slice(0, -1), cache);
+    expect(maxAbsDifference(step.logits, built.reference.forward(tokens.slice(-1), cache))).toBeLessThanOrEqual(FP32_TOLERANCE);
   });
+});
 
-  it('mistral masks keys outside its sliding window', async () => {
-    const window = TINY_CONFIGS.mistral.sliding_window as number;
-    const tokens = prompt(2 * window + 3, TINY_CONFIGS.mistral.vocab_size as number);
-    const { logits } = await runDecoder(mistral.decoder, tokens, emptyKv(mistral.decoder));
-    expect(maxAbsDifference(logits, mistral.reference.forward(tokens, mistral.reference.emptyCache()))).toBeLessThanOrEqual(FP32_TOLERANCE);
+/** Mistral windows every layer; Gemma 3 only its sliding layers, which also rotate with their own base. */
+describe.each(['mistral', 'gemma3'] as const)('tiny-%s past its sliding window', (arch) => {
+  let built: BuiltPair;
+  const window = TINY_CONFIGS[arch].sliding_window as number;
+  const vocab = TINY_CONFIGS[arch].vocab_size as number;
+  beforeAll(async () => {
+    built = await buildAndOpen(fixtureDir(arch));
+  });
+  afterAll(() => removeDir(built?.outDir));
+
+  it('masks keys outside the window, prefill and decode', async () => {
+    const tokens = prompt(2 * window + 3, vocab);
+    const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
+    const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
+    const expected = built.reference.forward(tokens, built.reference.emptyCache());
+    expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
   });
 });
