@@ -14,7 +14,7 @@ import { writeModel } from '../../src/onnx/write-model.ts';
 import { quantizeWeights } from '../../src/passes/quantize/quantize-weights.ts';
 import { cosine } from './onnx-test-models.ts';
 
-const FIXTURES = ['tiny-llama', 'tiny-qwen2', 'tiny-phi3', 'tiny-mistral'];
+const FIXTURES = ['tiny-llama', 'tiny-qwen2', 'tiny-phi3', 'tiny-mistral', 'tiny-phi4', 'tiny-qwen3', 'tiny-smollm3', 'tiny-granite', 'tiny-gemma3'];
 /** Four prompts of eight token ids, spread over the fixtures' vocabularies (the smallest has 160 tokens). */
 const PROMPTS = [
   [1, 15, 87, 23, 140, 9, 66, 101],

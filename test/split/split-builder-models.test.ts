@@ -17,7 +17,7 @@ const tempDir = useTempDirs('split-builder');
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 const LAYERS = 4;
 
-type Precision = 'fp32' | 'fp16' | 'int4';
+type Precision = 'fp32' | 'fp16' | 'int4' | 'int8';
 type Ways = 2 | 3 | 4;
 
 const PLANS: Record<Ways, string[][]> = {
@@ -40,14 +40,35 @@ const CASES: [string, Precision, Ways, ExecutionProvider][] = [
   ['phi3', 'fp32', 2, 'CPUExecutionProvider'],
   ['phi3', 'fp16', 3, 'CUDAExecutionProvider'],
   ['phi3', 'int4', 4, 'CPUExecutionProvider'],
+  // the families of issue 13, each at every precision
+  ['phi4', 'fp32', 2, 'CPUExecutionProvider'],
+  ['phi4', 'fp16', 3, 'CPUExecutionProvider'],
+  ['phi4', 'int4', 4, 'CPUExecutionProvider'],
+  ['phi4', 'int8', 2, 'CPUExecutionProvider'],
+  ['qwen3', 'fp32', 3, 'CPUExecutionProvider'],
+  ['qwen3', 'fp16', 4, 'CPUExecutionProvider'],
+  ['qwen3', 'int4', 2, 'CPUExecutionProvider'],
+  ['qwen3', 'int8', 3, 'CPUExecutionProvider'],
+  ['smollm3', 'fp32', 4, 'CPUExecutionProvider'],
+  ['smollm3', 'fp16', 2, 'CPUExecutionProvider'],
+  ['smollm3', 'int4', 3, 'CPUExecutionProvider'],
+  ['smollm3', 'int8', 4, 'CPUExecutionProvider'],
+  ['granite', 'fp32', 2, 'CPUExecutionProvider'],
+  ['granite', 'fp16', 3, 'CPUExecutionProvider'],
+  ['granite', 'int4', 4, 'CPUExecutionProvider'],
+  ['granite', 'int8', 2, 'CPUExecutionProvider'],
+  ['gemma3', 'fp32', 3, 'CPUExecutionProvider'],
+  ['gemma3', 'fp16', 4, 'CPUExecutionProvider'],
+  ['gemma3', 'int4', 2, 'CPUExecutionProvider'],
+  ['gemma3', 'int8', 3, 'CPUExecutionProvider'],
 ];
 
 async function builtModel(architecture: string, precision: Precision, provider: ExecutionProvider): Promise<string> {
   const outDir = await tempDir();
   const built = await buildDecoder({ modelDir: path.join(FIXTURES, `tiny-${architecture}`), outDir, precision: precision === 'fp16' ? 'fp16' : 'fp32', provider });
-  if (precision !== 'int4') return built.modelPath;
-  const quantized = await quantizeWeights((await readModel(built.modelPath)).model, { bits: 4, threads: 1 });
-  const file = path.join(outDir, 'model-int4.onnx');
+  if (precision !== 'int4' && precision !== 'int8') return built.modelPath;
+  const quantized = await quantizeWeights((await readModel(built.modelPath)).model, { bits: precision === 'int4' ? 4 : 8, threads: 1 });
+  const file = path.join(outDir, `model-${precision}.onnx`);
   try {
     await writeModel(file, quantized.model);
   } finally {
