@@ -73,7 +73,7 @@ export function openArchitecture(given: HfConfig): Architecture {
     attentionScale: 1 / Math.sqrt(dims.headDim),
     fusedProjections: false,
     qkNorm: false,
-    normOffset: 0,
+    normOffset: family.normOffset,
     sandwichNorms: false,
     mlpActivation: 'silu',
     embeddingScale: 1,

@@ -24,6 +24,8 @@ export interface FamilyEntry {
   /** The config class's defaults for fields that change the math, used where config.json omits them. */
   defaults: Partial<HfConfig>;
   implements: readonly MathField[];
+  /** RMSNorm multiplies by (normOffset + weight): 1 for Gemma's zero-centred norm weights. */
+  normOffset: 0 | 1;
   biases: (config: HfConfig) => ProjectionBiases;
   /** The family's departures from the common (Llama) reading of its config. */
   flavour: (config: HfConfig, common: CommonArchitecture) => Partial<Architecture>;
@@ -113,7 +115,6 @@ function gemma3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Ar
   const types = gemmaLayerTypes(config, common.layers);
   return {
     qkNorm: true,
-    normOffset: 1,
     sandwichNorms: true,
     mlpActivation: 'gelu_tanh',
     embeddingScale: Math.sqrt(common.hidden),
@@ -129,6 +130,7 @@ const llamaLike = (arch: ArchName, className: string, extra: Partial<FamilyEntry
   className,
   defaults: {},
   implements: [],
+  normOffset: 0,
   biases: () => NO_BIASES,
   flavour: () => ({}),
   modules: arch === 'phi3' ? phi3Modules : (dims) => decoderModules(dims, DECODER_LAYOUTS[arch as Exclude<ArchName, 'phi3'>]),
@@ -166,6 +168,7 @@ export const FAMILIES: readonly FamilyEntry[] = [
       hidden_activation: 'gelu_pytorch_tanh',
     },
     implements: ['attention_bias', 'hidden_act', 'hidden_activation', 'query_pre_attn_scalar', 'rope_local_base_freq', 'layer_types', 'final_logit_softcapping'],
+    normOffset: 1,
     biases: attentionBiases,
     flavour: gemma3Flavour,
   }),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openArchitecture } from '../../src/arch/open-architecture.ts';
 import { localWindowSize } from '../../src/convert/attention.ts';
@@ -75,5 +77,59 @@ describe('openArchitecture on published configurations', () => {
   it('takes the family from model_type when architectures is absent', () => {
     const { architectures: _a, ...noClass } = MISTRAL_7B_V01;
     expect(openArchitecture(noClass as HfConfig)).toMatchObject({ arch: 'mistral', className: 'MistralForCausalLM' });
+  });
+});
+
+const COST_MODELS = path.join(import.meta.dirname, '..', '..', 'cost-models');
+const published = (name: string) => JSON.parse(readFileSync(path.join(COST_MODELS, name, 'config.json'), 'utf8')) as HfConfig;
+
+describe('openArchitecture on the published configs of the 2025–26 edge families (cost-models/)', () => {
+  it('Phi-4-mini: rotary on 96 of 128 channels, longrope factors of 48, tied', () => {
+    const spec = openArchitecture(published('Phi-4-mini'));
+    expect(spec).toMatchObject({ arch: 'phi3', headDim: 128, rotaryDim: 96, tiedEmbeddings: true, fusedProjections: true, rope: { kind: 'longrope', originalMaxPositions: 4096 } });
+    expect(spec.rope.kind === 'longrope' && spec.rope.longFactor).toHaveLength(48);
+  });
+
+  it.each(['Qwen3-0.6B', 'Qwen3-1.7B', 'Qwen3-4B'])('%s: q/k norm, head_dim 128, no biases, no windows', (name) => {
+    const spec = openArchitecture(published(name));
+    expect(spec).toMatchObject({ arch: 'qwen3', headDim: 128, qkNorm: true, qkvBias: false, outputProjBias: false, attentionScale: 128 ** -0.5, rope: { kind: 'default', theta: 1000000 } });
+    expect(new Set(windows(published(name)))).toEqual(new Set([undefined]));
+  });
+
+  it('SmolLM3-3B: every 4th layer without rotary, tied by its config class default', () => {
+    const spec = openArchitecture(published('SmolLM3-3B'));
+    expect(spec).toMatchObject({ arch: 'smollm3', tiedEmbeddings: true, rope: { kind: 'default', theta: 5000000 } });
+    expect(spec.layerAttention.map((layer) => layer.rotary === 'none')).toEqual(Array.from({ length: 36 }, (_, i) => (i + 1) % 4 === 0));
+  });
+
+  it('granite-3.3-2b-instruct: its four multipliers', () => {
+    expect(openArchitecture(published('granite-3.3-2b-instruct'))).toMatchObject({
+      arch: 'granite', embeddingScale: 12, attentionScale: 0.015625, residualScale: 0.22, logitsDivisor: 8, tiedEmbeddings: true,
+    });
+  });
+
+  it.each([
+    ['gemma-3-1b-it', 26],
+    ['gemma-3-270m', 18],
+  ])('%s: 5 sliding layers to 1 global, two rotary bases, (1 + w) norms, GELU-tanh, sqrt(hidden) embedding', (name, layers) => {
+    const config = published(name);
+    const spec = openArchitecture(config);
+    expect(spec).toMatchObject({
+      arch: 'gemma3_text', headDim: 256, normOffset: 1, sandwichNorms: true, qkNorm: true, mlpActivation: 'gelu_tanh', tiedEmbeddings: true,
+      attentionScale: 256 ** -0.5, embeddingScale: Math.sqrt(config.hidden_size), finalLogitSoftcap: undefined,
+      rope: { kind: 'default', theta: 1000000 }, localRope: { kind: 'default', theta: 10000 },
+    });
+    expect(spec.layerAttention).toHaveLength(layers);
+    expect(spec.layerAttention.map((layer) => layer.slidingWindow)).toEqual(Array.from({ length: layers }, (_, i) => ((i + 1) % 6 === 0 ? undefined : 512)));
+    expect(spec.layerAttention.map((layer) => layer.rotary)).toEqual(Array.from({ length: layers }, (_, i) => ((i + 1) % 6 === 0 ? 'global' : 'local')));
+  });
+
+  it('Gemma 3 in transformers 5 form: rope_parameters per layer type', () => {
+    const { rope_theta: _t, rope_local_base_freq: _l, rope_scaling: _s, ...rest } = published('gemma-3-1b-it');
+    const spec = openArchitecture({
+      ...rest,
+      rope_parameters: { full_attention: { rope_type: 'linear', factor: 8, rope_theta: 1000000 }, sliding_attention: { rope_type: 'default', rope_theta: 10000 } },
+    } as HfConfig);
+    expect(spec).toMatchObject({ rope: { kind: 'linear', theta: 1000000, factor: 8 }, localRope: { kind: 'default', theta: 10000 } });
   });
 });

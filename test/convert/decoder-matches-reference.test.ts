@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureDir, TINY_ARCHITECTURES, TINY_CONFIGS } from '../../scripts/make-fixtures.ts';
-import { buildAndOpen, prompt, removeDir, type BuiltPair } from './build-fixture.ts';
+import path from 'node:path';
+import { fixtureDir, TINY_ARCHITECTURES, TINY_CONFIGS, writeTinyCheckpoint } from '../../scripts/make-fixtures.ts';
+import { buildAndOpen, prompt, removeDir, tempDir, type BuiltPair } from './build-fixture.ts';
 import { emptyKv, maxAbsDifference, runDecoder } from './ort-decoder.ts';
 
 /** fp32 ONNX Runtime against the float64 reference: float32 rounding over 4 layers stays far below this. */
@@ -83,5 +84,37 @@ describe.each(['mistral', 'gemma3'] as const)('tiny-%s past its sliding window',
     const expected = built.reference.forward(tokens, built.reference.emptyCache());
     expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(FP32_TOLERANCE);
     expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+  });
+});
+
+/** Variants the registry accepts beyond the committed fixtures, written on the fly. */
+describe('config variants convert as transformers computes them', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await tempDir('variants');
+  });
+  afterAll(() => removeDir(root));
+
+  it.each([
+    ['llama with attention_bias (q, k, v, o) and mlp_bias', 'llama', { attention_bias: true, mlp_bias: true }],
+    ['qwen3 with attention_bias', 'qwen3', { attention_bias: true }],
+    ['granite with mlp_bias', 'granite', { mlp_bias: true, attention_bias: true }],
+    ['smollm3 with no_rope_layers left to no_rope_layer_interval', 'smollm3', { no_rope_layers: undefined, no_rope_layer_interval: 2 }],
+    ['gemma3 with explicit layer_types and no soft cap', 'gemma3', { layer_types: ['full_attention', 'sliding_attention', 'sliding_attention', 'full_attention'], final_logit_softcapping: null }],
+    ['phi4 with plain rope', 'phi4', { rope_scaling: null, partial_rotary_factor: 0.5 }],
+  ] as const)('%s', async (label, arch, overrides) => {
+    const dir = path.join(root, label.replace(/\W+/g, '-'));
+    await writeTinyCheckpoint(dir, arch, { configOverrides: overrides });
+    const built = await buildAndOpen(dir);
+    try {
+      const tokens = prompt(SHORT_PROMPT + 8, TINY_CONFIGS[arch].vocab_size as number);
+      const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
+      const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
+      const expected = built.reference.forward(tokens, built.reference.emptyCache());
+      expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+      expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    } finally {
+      await removeDir(built.outDir);
+    }
   });
 });

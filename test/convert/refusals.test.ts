@@ -40,7 +40,7 @@ async function buildError(modelDir: string, overrides: Partial<Parameters<typeof
 
 describe('the builder refuses what it would get wrong', () => {
   it('names the supported architectures and the ONNX alternative for another one', async () => {
-    const error = await buildError(await checkpoint('llama', { architectures: ['GemmaForCausalLM'], model_type: 'gemma' }));
+    const error = await buildError(await configEdited('llama', { architectures: ['GemmaForCausalLM'], model_type: 'gemma' }));
     expect(error.message).toMatch(/'GemmaForCausalLM'.*LlamaForCausalLM \(llama\), MistralForCausalLM \(mistral\).*ONNX/);
   });
 
@@ -52,9 +52,28 @@ describe('the builder refuses what it would get wrong', () => {
     ['mlp bias', 'mistral', { mlp_bias: true }, /mlp_bias = true/],
     ['qwen2 per-layer sliding windows', 'qwen2', { use_sliding_window: true }, /use_sliding_window = true/],
     ['longrope factors of the wrong length', 'phi3', { rope_scaling: { type: 'longrope', short_factor: [1, 1], long_factor: [1, 1] } }, /short_factor must be 8 positive numbers/],
-    ['kv heads not dividing heads', 'llama', { num_key_value_heads: 3 }, /num_attention_heads \(4\) is not a multiple of num_key_value_heads \(3\)/],
+    // every math field a family does not implement, by name
+    ['Gemma attention logit soft-capping', 'gemma3', { attn_logit_softcapping: 50 }, /attn_logit_softcapping = 50 is not supported \(not implemented for gemma3_text\)/],
+    ['Gemma bidirectional attention', 'gemma3', { use_bidirectional_attention: true }, /use_bidirectional_attention = true is not supported/],
+    ['another Gemma activation', 'gemma3', { hidden_activation: 'gelu' }, /hidden_activation = "gelu" is not supported \(only gelu_pytorch_tanh/],
+    ['Gemma layer_types of the wrong length', 'gemma3', { layer_types: ['sliding_attention'] }, /layer_types = \["sliding_attention"\] is not supported \(must be 4 entries/],
+    ['another rope type on Gemma', 'gemma3', { rope_scaling: { rope_type: 'yarn', factor: 8 } }, /rope_scaling type 'yarn'/],
+    ['Qwen3 sliding windows', 'qwen3', { use_sliding_window: true }, /use_sliding_window = true is not supported \(not implemented for qwen3\)/],
+    ['Qwen3 MLP bias (the modeling code has none)', 'qwen3', { mlp_bias: true }, /mlp_bias = true is not supported \(not implemented for qwen3\)/],
+    ['query_pre_attn_scalar outside Gemma', 'qwen3', { query_pre_attn_scalar: 64 }, /query_pre_attn_scalar = 64 is not supported \(not implemented for qwen3\)/],
+    ['SmolLM3 sliding windows', 'smollm3', { use_sliding_window: true, sliding_window: 8 }, /use_sliding_window = true is not supported \(not implemented for smollm3\)/],
+    ['SmolLM3 no_rope_layers of the wrong length', 'smollm3', { no_rope_layers: [1, 0] }, /no_rope_layers = \[1,0\] is not supported \(must be 4 entries of 0 or 1\)/],
+    ['no_rope_layers outside SmolLM3', 'llama', { no_rope_layers: [1, 1, 1, 0] }, /no_rope_layers = \[1,1,1,0\] is not supported \(not implemented for llama\)/],
+    ['Granite multipliers outside Granite', 'llama', { logits_scaling: 8 }, /logits_scaling = 8 is not supported \(not implemented for llama\)/],
+    ['a Granite multiplier that is not a positive number', 'granite', { residual_multiplier: 0 }, /residual_multiplier = 0 is not supported \(must be a positive number\)/],
+    ['an lm_head bias', 'phi4', { lm_head_bias: true }, /lm_head_bias = true is not supported/],
+    ['a partial rotary width GroupQueryAttention cannot take', 'phi4', { partial_rotary_factor: 0.375, rope_scaling: null }, /rotary dimension 24 .* is not a multiple of 16/],
   ] as const)('refuses %s', async (_label, arch, overrides, message) => {
     expect((await buildError(await checkpoint(arch, overrides))).message).toMatch(message);
+  });
+
+  it('refuses kv heads not dividing heads', async () => {
+    expect((await buildError(await configEdited('llama', { num_key_value_heads: 3 }))).message).toMatch(/num_attention_heads \(4\) is not a multiple of num_key_value_heads \(3\)/);
   });
 
   it('refuses a checkpoint with tensors the graph would not use (qk-norm)', async () => {
