@@ -9,7 +9,8 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDecoder, type Precision } from '../src/convert/index.ts';
+import { buildDecoder } from '../src/convert/index.ts';
+import type { FloatPrecision } from '../src/precisions.ts';
 import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 
 /** Llama-3.2-1B's published shapes. */
@@ -45,7 +46,7 @@ function seconds(start: bigint): number {
 }
 
 /** Child mode: build only, so the peak RSS measured is the build's own. */
-async function buildChild(modelDir: string, outDir: string, precision: Precision): Promise<void> {
+async function buildChild(modelDir: string, outDir: string, precision: FloatPrecision): Promise<void> {
   const start = process.hrtime.bigint();
   const result = await buildDecoder({ modelDir, outDir, precision, provider: 'CPUExecutionProvider', contextLength: BENCH_CONTEXT });
   const usage = process.resourceUsage();
@@ -53,7 +54,7 @@ async function buildChild(modelDir: string, outDir: string, precision: Precision
   console.log(JSON.stringify({ seconds: seconds(start), cpuSeconds, peakRssBytes: usage.maxRSS * 1024, weightBytes: result.weightBytes }));
 }
 
-function runChild(modelDir: string, outDir: string, precision: Precision): { seconds: number; cpuSeconds: number; peakRssBytes: number; weightBytes: number } {
+function runChild(modelDir: string, outDir: string, precision: FloatPrecision): { seconds: number; cpuSeconds: number; peakRssBytes: number; weightBytes: number } {
   const runner = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run-ts.js');
   const child = spawnSync(process.execPath, [runner, fileURLToPath(import.meta.url), '--child', modelDir, outDir, precision], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`build failed: ${child.stderr}`);
@@ -69,8 +70,8 @@ function timeCp(from: string, to: string): number {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return buildChild(args[1], args[2], args[3] as Precision);
-  const precision = (args.includes('--precision') ? args[args.indexOf('--precision') + 1] : 'fp32') as Precision;
+  if (args[0] === '--child') return buildChild(args[1], args[2], args[3] as FloatPrecision);
+  const precision = (args.includes('--precision') ? args[args.indexOf('--precision') + 1] : 'fp32') as FloatPrecision;
   const root = await mkdtemp(path.join(os.tmpdir(), 'olive-build-large-'));
   try {
     const modelDir = path.join(root, 'model');

@@ -8,7 +8,7 @@
 
 // auto-opt end to end (what `olive auto-opt` runs)
 export { runAutoOpt } from './pipeline/auto-opt.ts';
-export type { AutoOptOptions, Provider, Device } from './pipeline/options.ts';
+export type { AutoOptOptions, Device } from './pipeline/options.ts';
 export type { AutoOptResult, SplitSummary } from './pipeline/result.ts';
 export { formatAutoOptSummary } from './pipeline/format-summary.ts';
 export { silentReporter, type Reporter, type Progress } from './pipeline/reporter.ts';
@@ -27,13 +27,13 @@ export { parseCostCsv } from './cost/parse-cost-csv.ts';
 export { formatCostCsv, COST_CSV_HEADER } from './cost/format-cost-csv.ts';
 export { writeCostCsv } from './cost/write-cost-csv.ts';
 export { checkCostTableMatchesModel } from './cost/check-cost-table.ts';
-export type { CostRow, WeightPrecision } from './cost/types.ts';
+export type { CostRow } from './cost/types.ts';
 
 // planning splits
 export { parseMemory, type MemoryDialect } from './plan/parse-memory.ts';
 export { planMemorySplits } from './plan/plan-memory-splits.ts';
 export { planEqualSplits, type EqualPlanOptions } from './plan/plan-equal-splits.ts';
-export { runtimeModelFromConfig, type IoPrecision } from './plan/runtime-model-from-config.ts';
+export { runtimeModelFromConfig } from './plan/runtime-model-from-config.ts';
 export { planToJson } from './plan/plan-to-json.ts';
 export { formatPlanTable } from './plan/format-plan-table.ts';
 export type { BudgetCovers, MemoryPlanOptions, PlanSplit, RuntimeModel, SplitGranularity, SplitPlan, SplitStrategy } from './plan/types.ts';
@@ -43,8 +43,8 @@ export { buildDecoder } from './convert/build-decoder.ts';
 export { SUPPORTED_ARCHITECTURES } from './arch/registry.ts';
 export { openArchitecture } from './arch/open-architecture.ts';
 export type { Architecture } from './arch/architecture.ts';
-export { PRECISIONS, BUILD_PROVIDERS, type BuildOptions, type BuildResult, type BuildProgress, type BuildProvider, type Precision } from './convert/types.ts';
-export { optimizeOnnxModel, type OptimizeOnnxOptions, type OptimizeOnnxReport, type OutputPrecision } from './passes/optimize-onnx-model.ts';
+export type { BuildOptions, BuildResult, BuildProgress } from './convert/types.ts';
+export { optimizeOnnxModel, type OptimizeOnnxOptions, type OptimizeOnnxReport } from './passes/optimize-onnx-model.ts';
 export { quantizeWeights, type QuantizeResult, type QuantizeReport } from './passes/quantize/quantize-weights.ts';
 export { resolveQuantizeOptions, type QuantizeOptions, type ResolvedQuantizeOptions } from './passes/quantize/options.ts';
 export { convertToFp16, type Fp16Options, type Fp16Report, type Fp16Result } from './passes/fp16/convert-to-fp16.ts';
@@ -70,5 +70,6 @@ export {
 } from './layout/output-layout.ts';
 
 export { EXECUTION_PROVIDERS, type ExecutionProvider } from './providers.ts';
+export { WEIGHT_PRECISIONS, OUTPUT_PRECISIONS, FLOAT_PRECISIONS, type Precision, type OutputPrecision, type FloatPrecision, type IoPrecision } from './precisions.ts';
 export { OliveError, UsageError, ParseError } from './errors.ts';
 export { version } from './version.ts';

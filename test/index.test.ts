@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import * as library from '../src/index.ts';
 
 const PUBLIC_VALUES = [
-  'BUILD_PROVIDERS', 'COST_CSV_HEADER', 'EXECUTION_PROVIDERS', 'GENAI_CONFIG_FILE', 'MODEL_CONFIG_FILE', 'MODEL_FILE',
-  'OUTPUT_LAYOUTS', 'OliveError', 'PRECISIONS', 'ParseError', 'SPLIT_PLAN_FILE', 'SUPPORTED_ARCHITECTURES',
+  'COST_CSV_HEADER', 'EXECUTION_PROVIDERS', 'FLOAT_PRECISIONS', 'GENAI_CONFIG_FILE', 'MODEL_CONFIG_FILE', 'MODEL_FILE',
+  'OUTPUT_LAYOUTS', 'OUTPUT_PRECISIONS', 'OliveError', 'ParseError', 'SPLIT_PLAN_FILE', 'SUPPORTED_ARCHITECTURES',
   'SplitValidationError', 'UsageError', 'buildDecoder', 'checkCostTableMatchesModel', 'convertToFp16', 'costTable',
   'dataFileName', 'formatAutoOptSummary', 'formatCostCsv', 'formatPlanTable', 'formatValidationReport',
   'generateCostModel', 'generateGreedy', 'openArchitecture', 'optimizeOnnxModel', 'parseCostCsv', 'parseMemory', 'planEqualSplits',
   'planMemorySplits', 'planToJson', 'quantizeWeights', 'readConfig', 'readCostCsv', 'readModel', 'resolveModelSource',
   'resolveQuantizeOptions', 'runAutoOpt', 'runtimeModelFromConfig', 'silentReporter', 'splitFileName', 'splitModel',
-  'unsplitModelFiles', 'validateSplit', 'version', 'writeCostCsv', 'writeModel',
+  'unsplitModelFiles', 'validateSplit', 'version', 'WEIGHT_PRECISIONS', 'writeCostCsv', 'writeModel',
 ];
 
 describe('the public API', () => {

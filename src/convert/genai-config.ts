@@ -9,7 +9,7 @@ import { ParseError } from '../errors.ts';
 import type { HfConfig } from '../hf/config.ts';
 import type { AttentionKind } from './build-context.ts';
 import type { Architecture } from '../arch/architecture.ts';
-import type { BuildProvider } from './types.ts';
+import type { ExecutionProvider } from '../providers.ts';
 import { GENAI_CONFIG_FILE } from '../layout/output-layout.ts';
 
 export { GENAI_CONFIG_FILE };
@@ -47,12 +47,12 @@ export interface GenaiConfigInput {
   spec: Architecture;
   modelFileName: string;
   contextLength: number;
-  provider: BuildProvider;
+  provider: ExecutionProvider;
   /** GroupQueryAttention can update a shared max-length KV buffer in place; the standard-operator form cannot. */
   attention: AttentionKind;
 }
 
-function providerOptions(provider: BuildProvider): unknown[] {
+function providerOptions(provider: ExecutionProvider): unknown[] {
   return provider === 'CUDAExecutionProvider' ? [{ cuda: {} }] : [];
 }
 

@@ -8,4 +8,4 @@ export { weightSource, transposeMatrix } from './weight-source.ts';
 export { GENAI_CONFIG_FILE, genaiConfig } from './genai-config.ts';
 export { TOKENIZER_FILES } from './copy-tokenizer.ts';
 export { TRANSPOSED_SUFFIX } from './weight-names.ts';
-export { PRECISIONS, BUILD_PROVIDERS, PROVIDER_NORMALIZATION, defaultAttention, type BuildOptions, type BuildResult, type BuildProgress, type BuildProvider, type DecoderGraphOptions, type GraphValue, type Precision } from './types.ts';
+export { PROVIDER_NORMALIZATION, defaultAttention, type BuildOptions, type BuildResult, type BuildProgress, type DecoderGraphOptions, type GraphValue } from './types.ts';

@@ -1,26 +1,23 @@
 /** The builder's public contract: options in, files and graph facts out. */
 import type { WriteProgress } from '../onnx/write-progress.ts';
+import type { FloatPrecision } from '../precisions.ts';
 import type { ExecutionProvider } from '../providers.ts';
 import type { Dim } from './graph-builder.ts';
 import type { LinearEmitter } from './linear.ts';
 import type { AttentionKind, Normalization } from './build-context.ts';
 
-export type Precision = 'fp32' | 'fp16';
-export type BuildProvider = ExecutionProvider;
 
 /** Which RMSNorm operators each provider runs: both have ONNX Runtime's fused (Skip)SimplifiedLayerNormalization. */
-export const PROVIDER_NORMALIZATION: Record<BuildProvider, Normalization> = {
+export const PROVIDER_NORMALIZATION: Record<ExecutionProvider, Normalization> = {
   CPUExecutionProvider: 'fused',
   CUDAExecutionProvider: 'fused',
 };
 
 /** ONNX Runtime's CUDA GroupQueryAttention exists for fp16 (and bf16) only; its CPU kernel for fp32 and fp16. */
-export function defaultAttention(provider: BuildProvider, precision: Precision): AttentionKind {
+export function defaultAttention(provider: ExecutionProvider, precision: FloatPrecision): AttentionKind {
   return provider === 'CUDAExecutionProvider' && precision === 'fp32' ? 'plain' : 'group-query';
 }
 
-export const PRECISIONS: Precision[] = ['fp32', 'fp16'];
-export const BUILD_PROVIDERS: BuildProvider[] = ['CPUExecutionProvider', 'CUDAExecutionProvider'];
 
 /** Tensors and bytes written to the data file so far. */
 export type BuildProgress = WriteProgress;
@@ -28,8 +25,8 @@ export type BuildProgress = WriteProgress;
 export interface DecoderGraphOptions {
   /** A local Hugging Face folder: config.json and model.safetensors (or shards with an index). */
   modelDir: string;
-  precision: Precision;
-  provider: BuildProvider;
+  precision: FloatPrecision;
+  provider: ExecutionProvider;
   /** Longest sequence the model will run (rotary cache length); default max_position_embeddings. */
   contextLength?: number;
   /** Replaces how Linear layers become nodes (quantization); default MatMul with a transposed float weight. */
@@ -66,8 +63,8 @@ export interface BuildResult {
   numLayers: number;
   contextLength: number;
   architecture: string;
-  precision: Precision;
-  provider: BuildProvider;
+  precision: FloatPrecision;
+  provider: ExecutionProvider;
   /** Bytes written to the data file. */
   weightBytes: number;
 }

@@ -1,5 +1,6 @@
 import type { ModuleSpec } from '../arch/types.ts';
-import type { CostRow, WeightPrecision } from './types.ts';
+import type { Precision } from '../precisions.ts';
+import type { CostRow } from './types.ts';
 import { weightBytes } from './weight-bytes.ts';
 
 /** Olive charges one FLOP per token for an embedding lookup. */
@@ -15,7 +16,7 @@ const SILU_NAMES = new Set(['silu', 'swish']);
  * One row per leaf module with Olive's per-token FLOP rules. "hidden" is the width of the last Linear's output
  * (or the last Embedding's dimension) met so far in registration order, as Olive's walk tracks it.
  */
-export function costTable(modules: readonly ModuleSpec[], precision: WeightPrecision): CostRow[] {
+export function costTable(modules: readonly ModuleSpec[], precision: Precision): CostRow[] {
   let hidden = 0;
   return modules.map((module) => {
     const numFlops = moduleFlops(module, hidden);

@@ -4,7 +4,8 @@ import { openArchitecture } from '../arch/open-architecture.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
 import { costTable } from './cost-table.ts';
 import { totalBytes } from './total-bytes.ts';
-import type { CostRow, WeightPrecision } from './types.ts';
+import type { Precision } from '../precisions.ts';
+import type { CostRow } from './types.ts';
 import { writeCostCsv } from './write-cost-csv.ts';
 
 export const COST_CSV_EXTENSION = '.csv';
@@ -12,7 +13,7 @@ export const COST_CSV_EXTENSION = '.csv';
 export interface GenerateCostModelOptions {
   /** Local model folder or hub id. */
   model: string;
-  precision: WeightPrecision;
+  precision: Precision;
   /** ".csv" is appended when missing, as Olive does. */
   outputPath: string;
   env?: NodeJS.ProcessEnv;

@@ -1,5 +1,5 @@
 /** Cost tables in Olive's CSV format: computed from the module list, read, checked, written. */
-export type { CostRow, WeightPrecision } from './types.ts';
+export type { CostRow } from './types.ts';
 export { costTable } from './cost-table.ts';
 export { formatCostCsv, COST_CSV_HEADER } from './format-cost-csv.ts';
 export { parseCostCsv } from './parse-cost-csv.ts';

@@ -8,4 +8,3 @@ export interface CostRow {
   numFlops: number;
 }
 
-export type WeightPrecision = 'fp32' | 'fp16' | 'bf16' | 'int8' | 'fp8' | 'int4';

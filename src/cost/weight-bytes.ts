@@ -1,8 +1,6 @@
-import type { WeightPrecision } from './types.ts';
+import type { Precision } from '../precisions.ts';
 
-export const WEIGHT_PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8', 'fp8', 'int4'] as const satisfies readonly WeightPrecision[];
-
-export const BYTES_PER_WEIGHT: Record<WeightPrecision, number> = {
+export const BYTES_PER_WEIGHT: Record<Precision, number> = {
   fp32: 4,
   fp16: 2,
   bf16: 2,
@@ -12,6 +10,6 @@ export const BYTES_PER_WEIGHT: Record<WeightPrecision, number> = {
 };
 
 /** Bytes of a module's weights; int4 rounds up to whole bytes (Olive writes "1536.0", which its own reader rejects). */
-export function weightBytes(params: number, precision: WeightPrecision): number {
+export function weightBytes(params: number, precision: Precision): number {
   return Math.ceil(params * BYTES_PER_WEIGHT[precision]);
 }

@@ -1,5 +1,5 @@
 /** Model passes on ONNX graphs: ORT graph optimization, fp16 conversion, int4/int8 weight quantization. */
-export { optimizeOnnxModel, type OptimizeOnnxOptions, type OptimizeOnnxReport, type OutputPrecision } from './optimize-onnx-model.ts';
+export { optimizeOnnxModel, type OptimizeOnnxOptions, type OptimizeOnnxReport } from './optimize-onnx-model.ts';
 export { quantizeWeights, type QuantizeResult, type QuantizeReport } from './quantize/quantize-weights.ts';
 export type { QuantizedNodeReport, LeftNodeReport } from './quantize/quantize-report.ts';
 export type { LeftReason, WeightPattern } from './quantize/find-weight-matmuls.ts';
@@ -10,7 +10,6 @@ export {
   MAX_BLOCK_SIZE,
   type QuantizeOptions,
   type ResolvedQuantizeOptions,
-  type ExecutionProvider,
 } from './quantize/options.ts';
 export type { QuantizeThroughput } from './quantize/quantized-weight-store.ts';
 export { blockQuantize, dequantize, type BlockQuantized, type BlockQuantizeSettings, type QuantBits } from './quantize/block-quantize.ts';

@@ -4,6 +4,7 @@
  * model is run next to the original on synthetic inputs to measure how far its outputs moved.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { OutputPrecision } from '../precisions.ts';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
 import { DataType } from '../onnx/data-types.ts';
@@ -17,13 +18,12 @@ import { convertToFp16, type Fp16Report } from './fp16/convert-to-fp16.ts';
 import { dropDuplicateInitializers } from './optimize/drop-duplicate-initializers.ts';
 import { optimizeWithOrt, type OrtOptimizationLevel } from './optimize/optimize-with-ort.ts';
 import { restoreNodeMetadata } from './optimize/restore-node-metadata.ts';
-import type { ExecutionProvider } from './quantize/options.ts';
+import type { ExecutionProvider } from '../providers.ts';
 import { quantizeWeights, type QuantizeReport } from './quantize/quantize-weights.ts';
 import type { QuantizeThroughput } from './quantize/quantized-weight-store.ts';
 import { compareOutputs, type OutputDifference } from './verify/compare-outputs.ts';
 import { syntheticFeeds } from './verify/synthetic-feeds.ts';
 
-export type OutputPrecision = 'fp32' | 'fp16' | 'int4' | 'int8';
 
 export interface OptimizeOnnxOptions {
   precision: OutputPrecision;

@@ -11,7 +11,8 @@ import type { CheckpointShapes, ModuleSpec } from '../arch/types.ts';
 import type { HfConfig } from '../hf/config.ts';
 import { planEqualSplits } from '../plan/plan-equal-splits.ts';
 import { planMemorySplits } from '../plan/plan-memory-splits.ts';
-import { runtimeModelFromConfig, type IoPrecision } from '../plan/runtime-model-from-config.ts';
+import type { IoPrecision } from '../precisions.ts';
+import { runtimeModelFromConfig } from '../plan/runtime-model-from-config.ts';
 import type { MemoryPlanOptions, RuntimeModel, SplitPlan } from '../plan/types.ts';
 import type { AutoOptOptions } from './options.ts';
 

@@ -1,11 +1,10 @@
 /** What auto-opt is asked to do, after the CLI has parsed and validated the flags (also the library's input). */
-import type { OutputPrecision } from '../passes/optimize-onnx-model.ts';
+import type { OutputPrecision } from '../precisions.ts';
 import type { ExecutionProvider } from '../providers.ts';
 import type { BudgetCovers, SplitGranularity, SplitStrategy } from '../plan/types.ts';
 import type { SplitRequest } from '../plan/validate-split-flags.ts';
 import type { OutputLayout } from '../layout/output-layout.ts';
 
-export type Provider = ExecutionProvider;
 export type Device = 'cpu' | 'gpu' | 'npu';
 
 export interface AutoOptOptions {
@@ -13,7 +12,7 @@ export interface AutoOptOptions {
   model: string;
   outputPath: string;
   device: Device;
-  provider: Provider;
+  provider: ExecutionProvider;
   precision: OutputPrecision;
   /** No split, equal layers (--num-splits), or a memory budget (--memory, with or without --cost-model). */
   split: SplitRequest;

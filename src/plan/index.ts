@@ -3,7 +3,7 @@ export type { BudgetCovers, MemoryPlanOptions, PlanSplit, RuntimeModel, SplitGra
 export { parseMemory, type MemoryDialect } from './parse-memory.ts';
 export { planEqualSplits, type EqualPlanOptions } from './plan-equal-splits.ts';
 export { planMemorySplits } from './plan-memory-splits.ts';
-export { runtimeModelFromConfig, type IoPrecision } from './runtime-model-from-config.ts';
+export { runtimeModelFromConfig } from './runtime-model-from-config.ts';
 export { validateSplitFlags, type SplitFlags, type SplitRequest } from './validate-split-flags.ts';
 export { formatPlanTable } from './format-plan-table.ts';
 export { planToJson } from './plan-to-json.ts';

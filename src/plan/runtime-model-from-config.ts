@@ -4,10 +4,8 @@
  */
 import { OliveError } from '../errors.ts';
 import { headDim, kvHeads, type HfConfig } from '../hf/config.ts';
+import type { IoPrecision } from '../precisions.ts';
 import type { RuntimeModel } from './types.ts';
-
-/** The float type of activations and KV cache: fp16 for fp16 models and CUDA int4, fp32 otherwise (REFERENCE §5). */
-export type IoPrecision = 'fp32' | 'fp16' | 'bf16';
 
 const IO_BYTES: Record<IoPrecision, number> = { fp32: 4, fp16: 2, bf16: 2 };
 

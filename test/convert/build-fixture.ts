@@ -2,7 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildDecoder, type BuildOptions, type BuildResult, type Precision } from '../../src/convert/index.ts';
+import { buildDecoder, type BuildOptions, type BuildResult } from '../../src/convert/index.ts';
+import type { FloatPrecision } from '../../src/precisions.ts';
 import { ReferenceDecoder } from '../reference/forward.ts';
 import { openDecoder, type OrtDecoder } from './ort-decoder.ts';
 
@@ -21,7 +22,7 @@ export async function removeDir(dir: string | undefined): Promise<void> {
   if (dir) await rm(dir, { recursive: true, force: true });
 }
 
-export async function buildAndOpen(modelDir: string, precision: Precision = 'fp32', extra: Partial<BuildOptions> = {}): Promise<BuiltPair> {
+export async function buildAndOpen(modelDir: string, precision: FloatPrecision = 'fp32', extra: Partial<BuildOptions> = {}): Promise<BuiltPair> {
   const outDir = await tempDir(path.basename(modelDir));
   const result = await buildDecoder({ modelDir, outDir, precision, provider: 'CPUExecutionProvider', ...extra });
   const reference = new ReferenceDecoder(modelDir);

@@ -8,7 +8,7 @@ import { buildDecoder } from '../../src/convert/index.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
 import { writeModel } from '../../src/onnx/write-model.ts';
 import { quantizeWeights } from '../../src/passes/quantize/quantize-weights.ts';
-import type { ExecutionProvider } from '../../src/runtime/types.ts';
+import type { ExecutionProvider } from '../../src/providers.ts';
 import { splitModel } from '../../src/split/split-model.ts';
 import { handPlan, layerModules } from './helpers/hand-plan.ts';
 import { useTempDirs } from '../helpers/temp-dirs.ts';

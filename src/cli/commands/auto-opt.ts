@@ -3,6 +3,7 @@
  * and formats; the work is in src/pipeline/.
  */
 import { Option, type Command } from 'commander';
+import { OUTPUT_PRECISIONS } from '../../precisions.ts';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
 import { EXECUTION_PROVIDERS } from '../../providers.ts';
@@ -23,7 +24,6 @@ const OLIVE_PROVIDERS = [
 const SUPPORTED_PROVIDERS = EXECUTION_PROVIDERS;
 
 const OLIVE_PRECISIONS = ['int4', 'int8', 'int16', 'int32', 'uint4', 'uint8', 'uint16', 'uint32', 'fp4', 'fp8', 'fp16', 'fp32', 'nf4', 'bf16'] as const;
-const SUPPORTED_PRECISIONS = ['fp32', 'fp16', 'int4', 'int8'] as const;
 
 const REFUSED: RefusedFlag[] = [
   { flags: '--use_dynamo_exporter', reason: 'there is no PyTorch exporter here; the ONNX graph is built directly from the weights' },
@@ -101,7 +101,7 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--device <device>', 'target device').choices(['cpu', 'gpu', 'npu']).default('cpu'))
     .option('--provider <provider>', `execution provider: ${SUPPORTED_PROVIDERS.join(' or ')}`, 'CPUExecutionProvider')
     .option('--memory <size>', 'accelerator memory for --cost-model / memory-budget splitting, e.g. 2GB, 1.5GiB, 2000000000')
-    .option('--precision <precision>', `output precision: ${SUPPORTED_PRECISIONS.join(', ')}`, 'fp32')
+    .option('--precision <precision>', `output precision: ${OUTPUT_PRECISIONS.join(', ')}`, 'fp32')
     .addOption(new Option('--num-splits <n>', 'split the decoder layers equally into N cascaded models').conflicts('costModel'))
     .addOption(new Option('--cost-model <csv>', 'cost table (module,num_params,num_bytes,num_flops) for memory-budget splitting; needs --memory').conflicts('numSplits'))
     .addOption(new Option('--split-strategy <strategy>', 'memory split: balanced (fewest splits, smallest largest split) or olive (Olive greedy pass)').choices(['balanced', 'olive']).default('balanced'))
@@ -166,8 +166,8 @@ export function toAutoOptOptions(raw: RawOptions): AutoOptOptions {
   if (!(SUPPORTED_PROVIDERS as readonly string[]).includes(raw.provider)) {
     throw new UsageError(`--provider ${raw.provider} is not supported: olive-node builds for ${SUPPORTED_PROVIDERS.join(' and ')}`);
   }
-  if (!(SUPPORTED_PRECISIONS as readonly string[]).includes(raw.precision)) {
-    throw new UsageError(`--precision ${raw.precision} is not supported: choose one of ${SUPPORTED_PRECISIONS.join(', ')}`);
+  if (!(OUTPUT_PRECISIONS as readonly string[]).includes(raw.precision)) {
+    throw new UsageError(`--precision ${raw.precision} is not supported: choose one of ${OUTPUT_PRECISIONS.join(', ')}`);
   }
   if (raw.task && !['text-generation', 'text-generation-with-past'].includes(raw.task)) {
     throw new UsageError(`--task ${raw.task} is not supported: only causal language models (text-generation) are`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
-import { WEIGHT_PRECISIONS } from '../../cost/weight-bytes.ts';
+import { WEIGHT_PRECISIONS } from '../../precisions.ts';
 import type { CliIo } from '../main.ts';
 import { zodMessage } from '../zod-message.ts';
 

@@ -3,7 +3,8 @@ import { DataType } from '../../onnx/data-types.ts';
 import type { GraphProto, NodeProto } from '../../onnx/types.ts';
 import { intAttr } from '../../onnx/make-attribute.ts';
 import type { UniqueNames } from '../graph/unique-names.ts';
-import type { Precision, PrecisionPlan } from './plan-precisions.ts';
+import type { FloatPrecision } from '../../precisions.ts';
+import type { PrecisionPlan } from './plan-precisions.ts';
 
 /** Cast nodes made on demand, one per (value, precision), emitted just before their first reader. */
 export class CastMaker {
@@ -13,7 +14,7 @@ export class CastMaker {
 
   constructor(private readonly names: UniqueNames) {}
 
-  castOf(value: string, to: Precision): string {
+  castOf(value: string, to: FloatPrecision): string {
     const key = `${value}\u0000${to}`;
     const existing = this.made.get(key);
     if (existing) return existing;
@@ -31,7 +32,7 @@ export class CastMaker {
   }
 }
 
-export function castNode(name: string, input: string, output: string, to: Precision): NodeProto {
+export function castNode(name: string, input: string, output: string, to: FloatPrecision): NodeProto {
   return { name, op_type: 'Cast', domain: '', input: [input], output: [output], attribute: [intAttr('to', to === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT)] };
 }
 
@@ -40,7 +41,7 @@ export function castNode(name: string, input: string, output: string, to: Precis
  * other is renamed inside the graph and a Cast restores the name the caller knows. Returns the outputs so cast
  * (original name → internal name).
  */
-export function castFloatOutputs(graph: GraphProto, node: NodeProto[], plan: PrecisionPlan, names: UniqueNames, wanted: Precision): Map<string, string> {
+export function castFloatOutputs(graph: GraphProto, node: NodeProto[], plan: PrecisionPlan, names: UniqueNames, wanted: FloatPrecision): Map<string, string> {
   const cast = new Map<string, string>();
   for (const output of graph.output ?? []) {
     const name = output.name ?? '';

@@ -10,9 +10,10 @@ import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, Va
 import { AttributeType } from '../../onnx/types.ts';
 import { intAttr } from '../../onnx/make-attribute.ts';
 import { UniqueNames } from '../graph/unique-names.ts';
-import type { ExecutionProvider } from '../quantize/options.ts';
+import type { ExecutionProvider } from '../../providers.ts';
 import { CastMaker, castFloatOutputs } from './casts.ts';
-import { needsFp16, planPrecisions, type Precision, type PrecisionPlan } from './plan-precisions.ts';
+import type { FloatPrecision } from '../../precisions.ts';
+import { needsFp16, planPrecisions, type PrecisionPlan } from './plan-precisions.ts';
 import { toFloat16Tensor } from './to-float16-tensor.ts';
 
 export interface Fp16Options {
@@ -68,7 +69,7 @@ function rewireInputs(n: NodeProto, plan: PrecisionPlan, casts: CastMaker): Node
   const input = (n.input ?? []).map((name, i) => {
     const has = plan.precision.get(name);
     if (!has || n.op_type === 'Cast') return name;
-    const wants: Precision = needsFp16(n, i, plan.fp16Nodes) ? 'fp16' : 'fp32';
+    const wants: FloatPrecision = needsFp16(n, i, plan.fp16Nodes) ? 'fp16' : 'fp32';
     return has === wants ? name : casts.castOf(name, wants);
   });
   return { ...n, input };
@@ -95,11 +96,11 @@ function fp16Attribute(n: NodeProto, a: AttributeProto): AttributeProto {
   return a;
 }
 
-function typed(value: ValueInfoProto, precision: Map<string, Precision>): ValueInfoProto {
+function typed(value: ValueInfoProto, precision: Map<string, FloatPrecision>): ValueInfoProto {
   return typedAs(value, precision.get(value.name ?? ''));
 }
 
-function typedAs(value: ValueInfoProto, wanted: Precision | undefined): ValueInfoProto {
+function typedAs(value: ValueInfoProto, wanted: FloatPrecision | undefined): ValueInfoProto {
   const tensorType = value.type?.tensor_type;
   if (!wanted || !tensorType || tensorType.elem_type !== DataType.FLOAT) return value;
   const elemType = wanted === 'fp16' ? DataType.FLOAT16 : DataType.FLOAT;

@@ -3,7 +3,7 @@
  * little beyond data movement and normalization (for any other op it silently inserts Casts to float32 itself);
  * CUDA has fp16 kernels for nearly everything.
  */
-import type { ExecutionProvider } from '../quantize/options.ts';
+import type { ExecutionProvider } from '../../providers.ts';
 
 /**
  * Ops with an fp16 CPU kernel, probed on onnxruntime-node 1.30: a one-node fp16 model was saved after session

@@ -5,21 +5,21 @@
  */
 import type { GraphProto, NodeProto } from '../../onnx/types.ts';
 import { indexGraph } from '../graph/graph-index.ts';
-import type { ExecutionProvider } from '../quantize/options.ts';
+import type { FloatPrecision } from '../../precisions.ts';
+import type { ExecutionProvider } from '../../providers.ts';
 import { FLOAT32_ONLY_INPUTS, IN_PLACE_INPUTS, opKey, runsInFp16 } from './fp16-kernels.ts';
 import { floatValues, STATISTICS_OUTPUTS } from './float-values.ts';
 
-export type Precision = 'fp16' | 'fp32';
 
 export interface PrecisionPlan {
   floats: Set<string>;
   fp16Nodes: Set<NodeProto>;
-  precision: Map<string, Precision>;
+  precision: Map<string, FloatPrecision>;
 }
 
 export function planPrecisions(graph: GraphProto, provider: ExecutionProvider, keepIoTypes: boolean): PrecisionPlan {
   const floats = floatValues(graph);
-  const precision = new Map<string, Precision>();
+  const precision = new Map<string, FloatPrecision>();
   for (const input of graph.input ?? []) if (floats.has(input.name ?? '')) precision.set(input.name ?? '', keepIoTypes ? 'fp32' : 'fp16');
   const touchesFloat = (n: NodeProto) => [...(n.input ?? []), ...(n.output ?? [])].some((v) => floats.has(v));
   const inPlaceFromFp32Input = (n: NodeProto) =>

@@ -3,7 +3,6 @@ import os from 'node:os';
 import { OliveError } from '../../errors.ts';
 import type { QuantBits } from './block-quantize.ts';
 
-export type { ExecutionProvider } from '../../providers.ts';
 import type { ExecutionProvider } from '../../providers.ts';
 
 export interface QuantizeOptions {
