@@ -20,6 +20,17 @@ CASES = [
     ("phi3", 7, 5, False),
     ("phi3", 40, 5, False),
     ("phi3", 33, 3, True),
+    ("phi4", 7, 5, False),
+    ("phi4", 40, 5, False),
+    ("phi4", 33, 3, True),
+    ("qwen3", 7, 5, False),
+    ("qwen3", 8, 11, True),
+    ("smollm3", 7, 5, False),
+    ("smollm3", 8, 11, True),
+    ("granite", 7, 5, False),
+    ("granite", 8, 11, True),
+    ("gemma3", 15, 5, False),
+    ("gemma3", 15, 11, True),
 ]
 
 
