@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { fixtureDir, TINY_ARCHITECTURES, TINY_CONFIGS, writeTinyCheckpoint } from '../../scripts/make-fixtures.ts';
-import { buildAndOpen, prompt, removeDir, tempDir, type BuiltPair } from './build-fixture.ts';
+import { TINY_ARCHITECTURES, TINY_CONFIGS, writeTinyCheckpoint } from '../../scripts/make-fixtures.ts';
+import { buildAndOpen, prefillAndDecodeErrors, prompt, removeDir, tempDir, useBuiltFixture } from './build-fixture.ts';
 import { emptyKv, maxAbsDifference, runDecoder } from './ort-decoder.ts';
 
 /** fp32 ONNX Runtime against the float64 reference: float32 rounding over 4 layers stays far below this. */
@@ -9,15 +9,11 @@ const FP32_TOLERANCE = 1e-4;
 const SHORT_PROMPT = 7;
 
 describe.each(TINY_ARCHITECTURES)('tiny-%s fp32 build', (arch) => {
-  let built: BuiltPair;
+  const fixture = useBuiltFixture(arch);
   const vocab = TINY_CONFIGS[arch].vocab_size as number;
 
-  beforeAll(async () => {
-    built = await buildAndOpen(fixtureDir(arch));
-  });
-  afterAll(() => removeDir(built?.outDir));
-
   it('matches the reference on a short prompt', async () => {
+    const built = fixture();
     const tokens = prompt(SHORT_PROMPT, vocab);
     const { logits } = await runDecoder(built.decoder, tokens, emptyKv(built.decoder));
     const expected = built.reference.forward(tokens, built.reference.emptyCache());
@@ -25,29 +21,26 @@ describe.each(TINY_ARCHITECTURES)('tiny-%s fp32 build', (arch) => {
   });
 
   it('decodes one token through the KV cache exactly as a prefill of all tokens', async () => {
+    const built = fixture();
     const tokens = prompt(SHORT_PROMPT + 1, vocab, 11);
     const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
     const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
     const full = await runDecoder(built.decoder, tokens, emptyKv(built.decoder));
     expect(step.kv.tensors['past_key_values.0.key'].dims).toEqual(full.kv.tensors['past_key_values.0.key'].dims);
     expect(maxAbsDifference(step.logits, full.logits.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
-    const cache = built.reference.emptyCache();
-    built.reference.forward(tokens.slice(0, -1), cache);
-    expect(maxAbsDifference(step.logits, built.reference.forward(tokens.slice(-1), cache))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    const errors = await prefillAndDecodeErrors(built, tokens);
+    expect(Math.max(errors.prefill, errors.decode)).toBeLessThanOrEqual(FP32_TOLERANCE);
   });
 });
 
 /** Families with longrope switch factors past the original context (Phi-3.5, Phi-4-mini's partial rotary). */
 describe.each(['phi3', 'phi4'] as const)('tiny-%s past original_max_position_embeddings', (arch) => {
-  let built: BuiltPair;
+  const fixture = useBuiltFixture(arch);
   const original = TINY_CONFIGS[arch].original_max_position_embeddings as number;
   const vocab = TINY_CONFIGS[arch].vocab_size as number;
-  beforeAll(async () => {
-    built = await buildAndOpen(fixtureDir(arch));
-  });
-  afterAll(() => removeDir(built?.outDir));
 
   it('switches to the long rope factors for the whole sequence', async () => {
+    const built = fixture();
     const tokens = prompt(original + 8, vocab);
     const { logits } = await runDecoder(built.decoder, tokens, emptyKv(built.decoder));
     expect(maxAbsDifference(logits, built.reference.forward(tokens, built.reference.emptyCache()))).toBeLessThanOrEqual(FP32_TOLERANCE);
@@ -57,33 +50,23 @@ describe.each(['phi3', 'phi4'] as const)('tiny-%s past original_max_position_emb
   });
 
   it('decodes across the switch through the KV cache as transformers does', async () => {
+    const built = fixture();
     // The prefill fits the original context (short factors); the decoded token makes it one longer (long factors).
-    const tokens = prompt(original + 1, vocab, 3);
-    const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
-    const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
-    const cache = built.reference.emptyCache();
-    built.reference.forward(tokens.slice(0, -1), cache);
-    expect(maxAbsDifference(step.logits, built.reference.forward(tokens.slice(-1), cache))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect((await prefillAndDecodeErrors(built, prompt(original + 1, vocab, 3))).decode).toBeLessThanOrEqual(FP32_TOLERANCE);
   });
 });
 
 /** Mistral windows every layer; Gemma 3 only its sliding layers, which also rotate with their own base. */
 describe.each(['mistral', 'gemma3'] as const)('tiny-%s past its sliding window', (arch) => {
-  let built: BuiltPair;
+  const fixture = useBuiltFixture(arch);
   const window = TINY_CONFIGS[arch].sliding_window as number;
   const vocab = TINY_CONFIGS[arch].vocab_size as number;
-  beforeAll(async () => {
-    built = await buildAndOpen(fixtureDir(arch));
-  });
-  afterAll(() => removeDir(built?.outDir));
 
   it('masks keys outside the window, prefill and decode', async () => {
-    const tokens = prompt(2 * window + 3, vocab);
-    const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
-    const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
-    const expected = built.reference.forward(tokens, built.reference.emptyCache());
-    expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(FP32_TOLERANCE);
-    expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+    const built = fixture();
+    const errors = await prefillAndDecodeErrors(built, prompt(2 * window + 3, vocab));
+    expect(errors.prefill).toBeLessThanOrEqual(FP32_TOLERANCE);
+    expect(errors.decode).toBeLessThanOrEqual(FP32_TOLERANCE);
   });
 });
 
@@ -107,12 +90,9 @@ describe('config variants convert as transformers computes them', () => {
     await writeTinyCheckpoint(dir, arch, { configOverrides: overrides });
     const built = await buildAndOpen(dir);
     try {
-      const tokens = prompt(SHORT_PROMPT + 8, TINY_CONFIGS[arch].vocab_size as number);
-      const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
-      const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
-      const expected = built.reference.forward(tokens, built.reference.emptyCache());
-      expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(FP32_TOLERANCE);
-      expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+      const errors = await prefillAndDecodeErrors(built, prompt(SHORT_PROMPT + 8, TINY_CONFIGS[arch].vocab_size as number));
+      expect(errors.prefill).toBeLessThanOrEqual(FP32_TOLERANCE);
+      expect(errors.decode).toBeLessThanOrEqual(FP32_TOLERANCE);
     } finally {
       await removeDir(built.outDir);
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fixtureDir, TINY_ARCHITECTURES, TINY_CONFIGS, writeTinyCheckpoint } from '../../scripts/make-fixtures.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
-import { buildAndOpen, maxAbs, prompt, removeDir, tempDir } from './build-fixture.ts';
+import { buildAndOpen, maxAbs, prefillAndDecodeErrors, prompt, removeDir, tempDir } from './build-fixture.ts';
 import { emptyKv, maxAbsDifference, runDecoder } from './ort-decoder.ts';
 
 const FP32_TOLERANCE = 1e-4;
@@ -78,12 +78,9 @@ describe('attention in standard operators (the CUDA fp32 form), checked on CPU',
     try {
       const ops = new Set((await readModel(built.result.modelPath)).model.graph!.node!.map((n) => n.op_type));
       expect(ops.has('GroupQueryAttention')).toBe(false);
-      const tokens = prompt(40, TINY_CONFIGS[arch].vocab_size as number);
-      const expected = built.reference.forward(tokens, built.reference.emptyCache());
-      const prefill = await runDecoder(built.decoder, tokens.slice(0, -1), emptyKv(built.decoder));
-      const step = await runDecoder(built.decoder, tokens.slice(-1), prefill.kv);
-      expect(maxAbsDifference(prefill.logits, expected.slice(0, -1))).toBeLessThanOrEqual(FP32_TOLERANCE);
-      expect(maxAbsDifference(step.logits, expected.slice(-1))).toBeLessThanOrEqual(FP32_TOLERANCE);
+      const errors = await prefillAndDecodeErrors(built, prompt(40, TINY_CONFIGS[arch].vocab_size as number));
+      expect(errors.prefill).toBeLessThanOrEqual(FP32_TOLERANCE);
+      expect(errors.decode).toBeLessThanOrEqual(FP32_TOLERANCE);
     } finally {
       await removeDir(built.outDir);
     }
