@@ -1,9 +1,9 @@
 /**
  * Where each Llama-like family registers its leaf modules, besides the shapes: read from each family's
  * transformers modeling code (the __init__ order of the attention, the decoder layer and the model), for the
- * release its published configs name. Phi-3's packed layout is apart (phi3-modules.ts).
+ * release its published configs name; each registry entry names its layout. Phi-3's packed layout is apart
+ * (phi3-modules.ts).
  */
-import type { ArchName } from './types.ts';
 
 export interface DecoderLayout {
   /** Llama, Mistral and Qwen2 as Olive's published tables walk them (transformers 4.4x) give each attention its own rotary_emb. */
@@ -18,27 +18,19 @@ export interface DecoderLayout {
 
 const TWO_NORMS = ['input_layernorm', 'post_attention_layernorm'] as const;
 
-/** Olive's Llama tables: q, k, v, o, rotary_emb, gate, up, down, act_fn, two norms; model.rotary_emb after model.norm. */
-const LLAMA_AS_OLIVE_WALKS_IT: DecoderLayout = { attentionRotary: true, headNorms: false, layerNorms: TWO_NORMS, modelRotary: ['rotary_emb'] };
+/** Olive's Llama tables (Llama, Mistral, Qwen2): q, k, v, o, rotary_emb, gate, up, down, act_fn, two norms; model.rotary_emb after model.norm. */
+export const LLAMA_AS_OLIVE_WALKS_IT: DecoderLayout = { attentionRotary: true, headNorms: false, layerNorms: TWO_NORMS, modelRotary: ['rotary_emb'] };
 
-/** LlamaAttention / LlamaDecoderLayer since transformers 4.48: one rotary_emb, on the model (SmolLM3, Granite). */
-const LLAMA_MODEL_ROTARY: DecoderLayout = { attentionRotary: false, headNorms: false, layerNorms: TWO_NORMS, modelRotary: ['rotary_emb'] };
+/** LlamaAttention / LlamaDecoderLayer since transformers 4.48: one rotary_emb, on the model (SmolLM3: Llama's attention and layer in a Qwen2Model; Granite: its multipliers are arithmetic, not modules). */
+export const LLAMA_MODEL_ROTARY: DecoderLayout = { attentionRotary: false, headNorms: false, layerNorms: TWO_NORMS, modelRotary: ['rotary_emb'] };
 
-export const DECODER_LAYOUTS: Record<Exclude<ArchName, 'phi3'>, DecoderLayout> = {
-  llama: LLAMA_AS_OLIVE_WALKS_IT,
-  mistral: LLAMA_AS_OLIVE_WALKS_IT,
-  qwen2: LLAMA_AS_OLIVE_WALKS_IT,
-  // Qwen3Attention: q, k, v, o, q_norm, k_norm; Qwen3Model: embed_tokens, layers, norm, rotary_emb
-  qwen3: { attentionRotary: false, headNorms: true, layerNorms: TWO_NORMS, modelRotary: ['rotary_emb'] },
-  // Gemma3DecoderLayer: four norms; Gemma3TextModel (4.50-4.56): norm, rotary_emb (global), rotary_emb_local (sliding layers)
-  gemma3_text: {
-    attentionRotary: false,
-    headNorms: true,
-    layerNorms: ['input_layernorm', 'post_attention_layernorm', 'pre_feedforward_layernorm', 'post_feedforward_layernorm'],
-    modelRotary: ['rotary_emb', 'rotary_emb_local'],
-  },
-  // SmolLM3: LlamaAttention (no_rope_layers only skips rotary), LlamaDecoderLayer, Qwen2Model
-  smollm3: LLAMA_MODEL_ROTARY,
-  // Granite: Llama's modules; its multipliers and logits scaling are arithmetic, not modules
-  granite: LLAMA_MODEL_ROTARY,
+/** Qwen3Attention: q, k, v, o, q_norm, k_norm; Qwen3Model: embed_tokens, layers, norm, rotary_emb. */
+export const QWEN3_LAYOUT: DecoderLayout = { attentionRotary: false, headNorms: true, layerNorms: TWO_NORMS, modelRotary: ['rotary_emb'] };
+
+/** Gemma3DecoderLayer: four norms; Gemma3TextModel (4.50-4.56): norm, rotary_emb (global), rotary_emb_local (sliding layers). */
+export const GEMMA3_LAYOUT: DecoderLayout = {
+  attentionRotary: false,
+  headNorms: true,
+  layerNorms: ['input_layernorm', 'post_attention_layernorm', 'pre_feedforward_layernorm', 'post_feedforward_layernorm'],
+  modelRotary: ['rotary_emb', 'rotary_emb_local'],
 };

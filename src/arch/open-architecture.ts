@@ -11,6 +11,9 @@ import { modelDims, type ModelDims } from './model-dims.ts';
 import { FAMILIES, partialRotaryFactor, type FamilyEntry } from './registry.ts';
 import { ropeParameters, ropeSpec } from './rope-config.ts';
 
+/** The norm that marks Gemma's sandwich layout (a norm on each block's output before its residual add). */
+const POST_FEEDFORWARD_NORM = 'post_feedforward_layernorm';
+
 /** transformers' default when config.json omits rms_norm_eps (Phi-3's class says 1e-5: its entry's defaults). */
 const DEFAULT_RMS_NORM_EPS = 1e-6;
 
@@ -72,9 +75,9 @@ export function openArchitecture(given: HfConfig): Architecture {
     layerAttention: Array.from({ length: dims.layers }, () => ({ rotary: 'global', slidingWindow: undefined })),
     attentionScale: 1 / Math.sqrt(dims.headDim),
     fusedProjections: false,
-    qkNorm: false,
+    qkNorm: family.layout?.headNorms ?? false,
     normOffset: family.normOffset,
-    sandwichNorms: false,
+    sandwichNorms: family.layout?.layerNorms.includes(POST_FEEDFORWARD_NORM) ?? false,
     mlpActivation: 'silu',
     embeddingScale: 1,
     residualScale: 1,

@@ -6,7 +6,7 @@
  */
 import type { HfConfig, RopeScaling } from '../hf/config.ts';
 import type { Architecture, LayerAttention } from './architecture.ts';
-import { DECODER_LAYOUTS } from './decoder-layouts.ts';
+import { GEMMA3_LAYOUT, LLAMA_AS_OLIVE_WALKS_IT, LLAMA_MODEL_ROTARY, QWEN3_LAYOUT, type DecoderLayout } from './decoder-layouts.ts';
 import { decoderModules } from './decoder-modules.ts';
 import type { MathField } from './math-fields.ts';
 import { refuseField } from './math-fields.ts';
@@ -29,7 +29,9 @@ export interface FamilyEntry {
   biases: (config: HfConfig) => ProjectionBiases;
   /** The family's departures from the common (Llama) reading of its config. */
   flavour: (config: HfConfig, common: CommonArchitecture) => Partial<Architecture>;
-  /** The module tree in registration order (the layout in decoder-layouts.ts, or Phi-3's packed one). */
+  /** Where a Llama-like family registers its modules; its q/k head norms and Gemma's four norms follow from it. */
+  layout: DecoderLayout | undefined;
+  /** The module tree in registration order (from the layout, or Phi-3's packed one). */
   modules: (dims: ModelDims) => ModuleSpec[];
 }
 
@@ -114,8 +116,6 @@ function gemma3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Ar
   const softcap = config.final_logit_softcapping;
   const types = gemmaLayerTypes(config, common.layers);
   return {
-    qkNorm: true,
-    sandwichNorms: true,
     mlpActivation: 'gelu_tanh',
     embeddingScale: Math.sqrt(common.hidden),
     attentionScale: 1 / Math.sqrt(positive(config, 'query_pre_attn_scalar')),
@@ -125,37 +125,36 @@ function gemma3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Ar
   };
 }
 
-const llamaLike = (arch: ArchName, className: string, extra: Partial<FamilyEntry>): FamilyEntry => ({
-  arch,
-  className,
-  defaults: {},
-  implements: [],
-  normOffset: 0,
-  biases: () => NO_BIASES,
-  flavour: () => ({}),
-  modules: arch === 'phi3' ? phi3Modules : (dims) => decoderModules(dims, DECODER_LAYOUTS[arch as Exclude<ArchName, 'phi3'>]),
-  ...extra,
-});
+/** An entry: Llama's reading unless `extra` says otherwise; a family without a layout gives its own modules. */
+function family(arch: ArchName, className: string, layout: DecoderLayout | undefined, extra: Partial<FamilyEntry>): FamilyEntry {
+  const modules = (dims: ModelDims) => decoderModules(dims, layout!);
+  return { arch, className, defaults: {}, implements: [], normOffset: 0, biases: () => NO_BIASES, flavour: () => ({}), layout, modules, ...extra };
+}
 
 export const FAMILIES: readonly FamilyEntry[] = [
-  llamaLike('llama', 'LlamaForCausalLM', { defaults: { max_position_embeddings: 2048 }, implements: ['attention_bias', 'mlp_bias'], biases: llamaBiases }),
-  llamaLike('mistral', 'MistralForCausalLM', { defaults: { max_position_embeddings: 131072 }, flavour: (config, common) => ({ layerAttention: uniformWindow(config, common) }) }),
-  llamaLike('qwen2', 'Qwen2ForCausalLM', { defaults: { max_position_embeddings: 32768 }, biases: () => ({ qkv: true, output: false, mlp: false }) }),
-  llamaLike('phi3', 'Phi3ForCausalLM', { defaults: { rms_norm_eps: 1e-5, max_position_embeddings: 4096 }, implements: ['partial_rotary_factor'], flavour: phi3Flavour }),
-  llamaLike('qwen3', 'Qwen3ForCausalLM', { defaults: { head_dim: 128, max_position_embeddings: 32768 }, implements: ['attention_bias'], biases: attentionBiases, flavour: () => ({ qkNorm: true }) }),
-  llamaLike('smollm3', 'SmolLM3ForCausalLM', {
+  family('llama', 'LlamaForCausalLM', LLAMA_AS_OLIVE_WALKS_IT, { defaults: { max_position_embeddings: 2048 }, implements: ['attention_bias', 'mlp_bias'], biases: llamaBiases }),
+  family('mistral', 'MistralForCausalLM', LLAMA_AS_OLIVE_WALKS_IT, { defaults: { max_position_embeddings: 131072 }, flavour: (config, common) => ({ layerAttention: uniformWindow(config, common) }) }),
+  family('qwen2', 'Qwen2ForCausalLM', LLAMA_AS_OLIVE_WALKS_IT, { defaults: { max_position_embeddings: 32768 }, biases: () => ({ qkv: true, output: false, mlp: false }) }),
+  family('phi3', 'Phi3ForCausalLM', undefined, {
+    defaults: { rms_norm_eps: 1e-5, max_position_embeddings: 4096 },
+    implements: ['partial_rotary_factor'],
+    flavour: phi3Flavour,
+    modules: phi3Modules,
+  }),
+  family('qwen3', 'Qwen3ForCausalLM', QWEN3_LAYOUT, { defaults: { head_dim: 128, max_position_embeddings: 32768 }, implements: ['attention_bias'], biases: attentionBiases }),
+  family('smollm3', 'SmolLM3ForCausalLM', LLAMA_MODEL_ROTARY, {
     defaults: { tie_word_embeddings: true, rope_theta: 2000000, no_rope_layer_interval: 4, max_position_embeddings: 32768 },
     implements: ['attention_bias', 'mlp_bias', 'no_rope_layers'],
     biases: llamaBiases,
     flavour: smollm3Flavour,
   }),
-  llamaLike('granite', 'GraniteForCausalLM', {
+  family('granite', 'GraniteForCausalLM', LLAMA_MODEL_ROTARY, {
     defaults: { max_position_embeddings: 2048, embedding_multiplier: 1, residual_multiplier: 1, attention_multiplier: 1, logits_scaling: 1 },
     implements: ['attention_bias', 'mlp_bias', 'embedding_multiplier', 'residual_multiplier', 'attention_multiplier', 'logits_scaling'],
     biases: llamaBiases,
     flavour: graniteFlavour,
   }),
-  llamaLike('gemma3_text', 'Gemma3ForCausalLM', {
+  family('gemma3_text', 'Gemma3ForCausalLM', GEMMA3_LAYOUT, {
     defaults: {
       tie_word_embeddings: true,
       max_position_embeddings: 131072,
