@@ -15,7 +15,7 @@ import { generateGreedy } from '../../src/runtime/generate-greedy.ts';
 // never the hub: only the folders written here
 env.allowRemoteModels = false;
 
-const FAMILIES = ['tiny-llama', 'tiny-mistral', 'tiny-qwen2', 'tiny-phi3'];
+const FAMILIES = ['tiny-llama', 'tiny-mistral', 'tiny-qwen2', 'tiny-phi3', 'tiny-phi4', 'tiny-qwen3', 'tiny-smollm3', 'tiny-granite', 'tiny-gemma3'];
 const PRECISIONS = [
   { precision: 'int4', dtype: 'q4', file: 'model_q4.onnx' },
   { precision: 'fp32', dtype: 'fp32', file: 'model.onnx' },
