@@ -85,6 +85,8 @@ describe('config variants convert as transformers computes them', () => {
     ['smollm3 with no_rope_layers left to no_rope_layer_interval', 'smollm3', { no_rope_layers: undefined, no_rope_layer_interval: 2 }],
     ['gemma3 with explicit layer_types and no soft cap', 'gemma3', { layer_types: ['full_attention', 'sliding_attention', 'sliding_attention', 'full_attention'], final_logit_softcapping: null }],
     ['phi4 with plain rope', 'phi4', { rope_scaling: null, partial_rotary_factor: 0.5 }],
+    ["gemma3 with gemma-3-1b's head shape (head_dim 256 over one KV head, query_pre_attn_scalar 256)", 'gemma3', { head_dim: 256, num_key_value_heads: 1, query_pre_attn_scalar: 256 }],
+    ["phi4 with Phi-4-mini's head shape (rotary on 96 of 128 channels)", 'phi4', { num_attention_heads: 1, rope_scaling: { type: 'longrope', short_factor: new Array(48).fill(1.1), long_factor: new Array(48).fill(3) } }],
   ] as const)('%s', async (label, arch, overrides) => {
     const dir = path.join(root, label.replace(/\W+/g, '-'));
     await writeTinyCheckpoint(dir, arch, { configOverrides: overrides });
