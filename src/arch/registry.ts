@@ -15,20 +15,18 @@ import { phi3Modules } from './phi3-modules.ts';
 import { ropeParameters, ropeSpec } from './rope-config.ts';
 import type { ArchName, ModuleSpec } from './types.ts';
 
-/** What openArchitecture works out the same way for every family, before the family's own reading. */
-export type CommonArchitecture = Architecture;
-
 export interface FamilyEntry {
   arch: ArchName;
   className: string;
   /** The config class's defaults for fields that change the math, used where config.json omits them. */
   defaults: Partial<HfConfig>;
+  /** The math fields (math-fields.ts) its modeling code reads and the converter implements; any other is refused. */
   implements: readonly MathField[];
   /** RMSNorm multiplies by (normOffset + weight): 1 for Gemma's zero-centred norm weights. */
   normOffset: 0 | 1;
   biases: (config: HfConfig) => ProjectionBiases;
-  /** The family's departures from the common (Llama) reading of its config. */
-  flavour: (config: HfConfig, common: CommonArchitecture) => Partial<Architecture>;
+  /** The family's departures from the common (Llama) reading of its config, given that reading. */
+  flavour: (config: HfConfig, common: Architecture) => Partial<Architecture>;
   /** Where a Llama-like family registers its modules; its q/k head norms and Gemma's four norms follow from it. */
   layout: DecoderLayout | undefined;
   /** The module tree in registration order (from the layout, or Phi-3's packed one). */
@@ -44,18 +42,18 @@ const llamaBiases = (config: HfConfig): ProjectionBiases => ({ qkv: config.atten
 const attentionBiases = (config: HfConfig): ProjectionBiases => ({ ...llamaBiases(config), mlp: false });
 
 /** Every layer attends through the same window (Mistral and Phi-3 read sliding_window; null means none). */
-function uniformWindow(config: HfConfig, common: CommonArchitecture): LayerAttention[] {
+function uniformWindow(config: HfConfig, common: Architecture): LayerAttention[] {
   const window = config.sliding_window;
   if (window !== undefined && window !== null && (!Number.isSafeInteger(window) || window <= 0)) refuseField('sliding_window', window, 'must be a positive integer or null');
   return common.layerAttention.map((layer) => ({ ...layer, slidingWindow: window ?? undefined }));
 }
 
-function phi3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Architecture> {
+function phi3Flavour(config: HfConfig, common: Architecture): Partial<Architecture> {
   return { fusedProjections: true, layerAttention: uniformWindow(config, common) };
 }
 
 /** SmolLM3: no_rope_layers[i] = 0 turns rotary off in layer i (default: every no_rope_layer_interval-th layer). */
-function smollm3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Architecture> {
+function smollm3Flavour(config: HfConfig, common: Architecture): Partial<Architecture> {
   const interval = config.no_rope_layer_interval as number;
   const given = config.no_rope_layers as unknown;
   const useRope = given ?? common.layerAttention.map((_, layer) => Number((layer + 1) % interval !== 0));
@@ -100,7 +98,7 @@ function gemmaLayerTypes(config: HfConfig, layers: number): string[] {
  * Gemma 3's two rotary tables: transformers 5 writes rope_parameters per layer type; older configs give the
  * global one as rope_theta / rope_scaling and the sliding layers' base as rope_local_base_freq (no scaling).
  */
-function gemmaRopes(config: HfConfig, common: CommonArchitecture): Pick<Architecture, 'rope' | 'localRope'> {
+function gemmaRopes(config: HfConfig, common: Architecture): Pick<Architecture, 'rope' | 'localRope'> {
   const perType = config.rope_parameters as Record<string, RopeScaling | undefined> | undefined;
   if (perType?.[FULL] || perType?.[SLIDING]) {
     const full = perType[FULL];
@@ -110,7 +108,7 @@ function gemmaRopes(config: HfConfig, common: CommonArchitecture): Pick<Architec
   return { rope: common.rope, localRope: ropeSpec(config, undefined, config.rope_local_base_freq, common.rotaryDim) };
 }
 
-function gemma3Flavour(config: HfConfig, common: CommonArchitecture): Partial<Architecture> {
+function gemma3Flavour(config: HfConfig, common: Architecture): Partial<Architecture> {
   if (config.hidden_activation !== 'gelu_pytorch_tanh') refuseField('hidden_activation', config.hidden_activation, 'only gelu_pytorch_tanh is implemented');
   const window = positive(config, 'sliding_window');
   const softcap = config.final_logit_softcapping;
