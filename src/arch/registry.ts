@@ -54,13 +54,18 @@ function phi3Flavour(config: HfConfig, common: Architecture): Partial<Architectu
 
 /** SmolLM3: no_rope_layers[i] = 0 turns rotary off in layer i (default: every no_rope_layer_interval-th layer). */
 function smollm3Flavour(config: HfConfig, common: Architecture): Partial<Architecture> {
-  const interval = config.no_rope_layer_interval as number;
   const given = config.no_rope_layers as unknown;
-  const useRope = given ?? common.layerAttention.map((_, layer) => Number((layer + 1) % interval !== 0));
+  const useRope = given ?? common.layerAttention.map((_, layer) => Number((layer + 1) % positiveInteger(config, 'no_rope_layer_interval') !== 0));
   if (!Array.isArray(useRope) || useRope.length !== common.layers || !useRope.every((v) => v === 0 || v === 1)) {
     refuseField('no_rope_layers', given, `must be ${common.layers} entries of 0 or 1`);
   }
   return { layerAttention: common.layerAttention.map((layer, i) => ({ ...layer, rotary: useRope[i] === 1 ? 'global' : 'none' })) };
+}
+
+function positiveInteger(config: HfConfig, field: string): number {
+  const value = config[field];
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) refuseField(field, value, 'must be a positive integer');
+  return value as number;
 }
 
 function positive(config: HfConfig, field: string): number {
@@ -85,7 +90,7 @@ const FULL = 'full_attention';
 function gemmaLayerTypes(config: HfConfig, layers: number): string[] {
   const given = config.layer_types as unknown;
   if (given === undefined || given === null) {
-    const pattern = config.sliding_window_pattern as number;
+    const pattern = positiveInteger(config, 'sliding_window_pattern');
     return Array.from({ length: layers }, (_, layer) => ((layer + 1) % pattern !== 0 ? SLIDING : FULL));
   }
   if (!Array.isArray(given) || given.length !== layers || !given.every((t) => t === SLIDING || t === FULL)) {
