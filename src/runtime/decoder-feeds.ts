@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { concreteShape, fixedTensor } from './fixed-inputs.ts';
 
 const PAST_PREFIX = 'past_key_values.';
-const PRESENT_PREFIX = 'present.';
+export const PRESENT_PREFIX = 'present.';
 /** In [batch, kv_heads, past_sequence_length, head_size], the past length is dimension 2. */
 const PAST_LENGTH_AXIS = 2;
 
