@@ -20,7 +20,7 @@ export type { DownloadProgress } from './hf/download-to-cache.ts';
 export { readConfig, type HfConfig, type RopeScaling } from './hf/config.ts';
 
 // the cost table (Olive's CSV)
-export { generateCostModel, type GenerateCostModelOptions, type GenerateCostModelResult } from './cost/generate-cost-model.ts';
+export { generateCostModel, type GenerateCostModelOptions, type GenerateCostModelResult } from './generate-cost-model/generate-cost-model.ts';
 export { costTable } from './cost/cost-table.ts';
 export { readCostCsv } from './cost/read-cost-csv.ts';
 export { parseCostCsv } from './cost/parse-cost-csv.ts';

@@ -1,10 +1,10 @@
 /** `olive generate-cost-model` as a library call: model → modules → Olive cost table written atomically. */
 import { describeModules } from '../arch/describe-modules.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
-import { costTable } from './cost-table.ts';
-import { totalBytes } from './total-bytes.ts';
-import type { CostRow, WeightPrecision } from './types.ts';
-import { writeCostCsv } from './write-cost-csv.ts';
+import { costTable } from '../cost/cost-table.ts';
+import { totalBytes } from '../cost/total-bytes.ts';
+import type { CostRow, WeightPrecision } from '../cost/types.ts';
+import { writeCostCsv } from '../cost/write-cost-csv.ts';
 
 export const COST_CSV_EXTENSION = '.csv';
 
