@@ -17,33 +17,14 @@ import { formatBytes } from '../src/format/bytes.ts';
 import type { GenerateTextResult } from '../src/generate/types.ts';
 import { planEqualSplits } from '../src/plan/plan-equal-splits.ts';
 import { splitModel } from '../src/split/index.ts';
+import { LLAMA_3_2_1B_CONFIG as CONFIG } from './llama-1b-config.ts';
 import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
+import { median } from '../src/generate/median.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OLIVE = path.join(ROOT, 'bin', 'olive.js');
 
-/** Llama-3.2-1B's published shapes. */
-const CONFIG = {
-  architectures: ['LlamaForCausalLM'],
-  model_type: 'llama',
-  vocab_size: 128256,
-  hidden_size: 2048,
-  intermediate_size: 8192,
-  num_hidden_layers: 16,
-  num_attention_heads: 32,
-  num_key_value_heads: 8,
-  head_dim: 64,
-  hidden_act: 'silu',
-  max_position_embeddings: 131072,
-  rms_norm_eps: 1e-5,
-  rope_theta: 500000,
-  rope_scaling: { rope_type: 'llama3', factor: 32, low_freq_factor: 1, high_freq_factor: 4, original_max_position_embeddings: 8192 },
-  tie_word_embeddings: true,
-  bos_token_id: 128000,
-  eos_token_id: 128001,
-  torch_dtype: 'bfloat16',
-};
 const SPLITS = 4;
 /** Rotary caches for this context only: the full 131072 would add cache bytes that say nothing about splitting. */
 const CONTEXT = 2048;
@@ -96,11 +77,6 @@ async function generate(model: string, tokens: number, extra: string[]): Promise
   return JSON.parse(stdout) as GenerateTextResult;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 async function folderBytes(dir: string, files: string[]): Promise<number> {
   let total = 0;

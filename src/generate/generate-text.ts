@@ -17,6 +17,7 @@ import { sampleToken, type Sampling } from './sample-token.ts';
 import { seededRandom } from './seeded-random.ts';
 import { TextStream } from './text-stream.ts';
 import type { GenerateTextOptions, GenerateTextResult, StopReason } from './types.ts';
+import { median } from './median.ts';
 
 /** New tokens when neither the caller nor generation_config.json says. */
 export const DEFAULT_MAX_NEW_TOKENS = 128;
@@ -131,10 +132,4 @@ function result(model: CascadeModel, prompt: number[], run: DecodeRun, loadSecon
     layout: model.source.layout,
     model_files: model.files.map((file) => path.basename(file)),
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

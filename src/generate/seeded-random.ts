@@ -1,4 +1,4 @@
-/** A seeded pseudo-random source in [0, 1) (mulberry32): the same seed gives the same samples on every machine. */
+/** A seeded pseudo-random source in [0, 1) (mulberry32, tiny and well mixed): the same seed gives the same samples on every machine. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
