@@ -61,6 +61,14 @@ describe('CascadeModel', () => {
     expect(lowMemory).toBe(1);
   });
 
+  it('serves several generations from the same open sessions', async () => {
+    await withModel(outputs.split[2], {}, async (model) => {
+      const first = await greedy(model, [5, 17, 42, 8], 4);
+      expect(await greedy(model, [5, 17, 42, 8], 4)).toEqual(first);
+      expect(model.peakLiveSessions).toBe(2);
+    });
+  });
+
   it('keeps the splits that fit the max-memory budget resident', async () => {
     const files = (await resolveModelFiles(outputs.split[3])).files;
     const firstSplitBytes = (await stat(files[0])).size + (await stat(`${files[0]}.data`)).size;
