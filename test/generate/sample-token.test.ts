@@ -29,6 +29,16 @@ describe('sampleToken', () => {
     expect(new Set(draws(sampling(3, { topK: 1 })))).toEqual(new Set([1]));
   });
 
+  it('finds the top-k of a large vocabulary, and the nucleus without top-k', () => {
+    const random = seededRandom(9);
+    const wide = Float32Array.from({ length: 50_000 }, () => random() * 4);
+    const topFive = Array.from(wide.keys()).sort((a, b) => wide[b] - wide[a]).slice(0, 5);
+    const drawn = Array.from({ length: 300 }, () => sampleToken(wide, sampling(4, { topK: 5 })));
+    expect(new Set(drawn)).toEqual(new Set(topFive));
+    wide[123] = 40;
+    expect(new Set(Array.from({ length: 50 }, () => sampleToken(wide, sampling(4, { topP: 0.5 }))))).toEqual(new Set([123]));
+  });
+
   it('sharpens toward the argmax at a low temperature', () => {
     expect(new Set(draws(sampling(5, { temperature: 0.01 })))).toEqual(new Set([1]));
   });
