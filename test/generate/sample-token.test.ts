@@ -33,10 +33,12 @@ describe('sampleToken', () => {
     const random = seededRandom(9);
     const wide = Float32Array.from({ length: 50_000 }, () => random() * 4);
     const topFive = Array.from(wide.keys()).sort((a, b) => wide[b] - wide[a]).slice(0, 5);
-    const drawn = Array.from({ length: 300 }, () => sampleToken(wide, sampling(4, { topK: 5 })));
+    const topK = sampling(4, { topK: 5 });
+    const drawn = Array.from({ length: 300 }, () => sampleToken(wide, topK));
     expect(new Set(drawn)).toEqual(new Set(topFive));
     wide[123] = 40;
-    expect(new Set(Array.from({ length: 50 }, () => sampleToken(wide, sampling(4, { topP: 0.5 }))))).toEqual(new Set([123]));
+    const topP = sampling(4, { topP: 0.5 });
+    expect(new Set(Array.from({ length: 50 }, () => sampleToken(wide, topP)))).toEqual(new Set([123]));
   });
 
   it('sharpens toward the argmax at a low temperature', () => {
