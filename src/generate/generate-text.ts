@@ -9,6 +9,7 @@ import { TOKENIZER_FILE } from '../layout/output-layout.ts';
 import { CascadeModel } from '../runtime/cascade/cascade-model.ts';
 import { DecoderState } from '../runtime/cascade/decoder-state.ts';
 import { lastLogits } from '../runtime/cascade/last-logits.ts';
+import { logitsWidth } from '../runtime/decoder-feeds.ts';
 import { resolveModelFiles } from '../runtime/cascade/model-files.ts';
 import { readGenerationDefaults, type GenerationDefaults } from './generation-defaults.ts';
 import { loadTokenizer, type ModelTokenizer } from './load-tokenizer.ts';
@@ -16,8 +17,8 @@ import { promptIds, requireInVocabulary } from './prompt-ids.ts';
 import { sampleToken, type Sampling } from './sample-token.ts';
 import { seededRandom } from './seeded-random.ts';
 import { TextStream } from './text-stream.ts';
-import type { GenerateTextOptions, GenerateTextResult, StopReason } from './types.ts';
 import { median } from './median.ts';
+import type { GenerateTextOptions, GenerateTextResult, StopReason } from './types.ts';
 
 /** New tokens when neither the caller nor generation_config.json says. */
 export const DEFAULT_MAX_NEW_TOKENS = 128;
@@ -33,19 +34,13 @@ export async function generateText(options: GenerateTextOptions): Promise<Genera
   const model = await CascadeModel.open(files, { provider: options.provider, memory: options.memory, maxMemoryBytes: options.maxMemoryBytes });
   try {
     const loadSeconds = (performance.now() - loadStart) / 1000;
-    requireInVocabulary(prompt, logitsWidth(model) ?? defaults.vocabSize);
+    requireInVocabulary(prompt, logitsWidth(model.outputMetadata) ?? defaults.vocabSize);
     const budget = newTokenBudget(prompt.length, options, defaults);
     const run = await decode(model, prompt, budget, sampling(options, defaults), defaults.eosTokenIds, tokenizer, options.onText);
     return result(model, prompt, run, loadSeconds, tokenizer);
   } finally {
     await model.release();
   }
-}
-
-function logitsWidth(model: CascadeModel): number | undefined {
-  const logits = model.outputMetadata.find((meta) => meta.name === 'logits');
-  const last = logits?.isTensor ? logits.shape[logits.shape.length - 1] : undefined;
-  return typeof last === 'number' && last > 0 ? last : undefined;
 }
 
 interface TokenBudget {
