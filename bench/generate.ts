@@ -24,7 +24,8 @@ import { median } from '../src/generate/median.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OLIVE = path.join(ROOT, 'bin', 'olive.js');
+/** The command line from its sources, through tsx (as tests and scripts run it). */
+const OLIVE = [path.join(ROOT, 'bin', 'run-ts.js'), path.join(ROOT, 'src', 'olive.ts')];
 
 const SPLITS = 4;
 /** Rotary caches for this context only: the full 131072 would add cache bytes that say nothing about splitting. */
@@ -63,7 +64,7 @@ async function buildOutputs(root: string, precision: string): Promise<{ unsplit:
   const checkpointBytes = (await stat(path.join(hf, 'model.safetensors'))).size;
   if (!existsSync(unsplit)) {
     const start = performance.now();
-    await run(process.execPath, [OLIVE, 'auto-opt', '-m', hf, '-o', unsplit, '--precision', precision, '--context-length', String(CONTEXT), '--no-validate'], { maxBuffer: 1 << 24 });
+    await run(process.execPath, [...OLIVE, 'auto-opt', '-m', hf, '-o', unsplit, '--precision', precision, '--context-length', String(CONTEXT), '--no-validate'], { maxBuffer: 1 << 24 });
     console.log(`converted to ${precision} in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   }
   if (!existsSync(split)) {
@@ -73,7 +74,7 @@ async function buildOutputs(root: string, precision: string): Promise<{ unsplit:
 }
 
 async function generate(model: string, tokens: number, extra: string[]): Promise<GenerateTextResult> {
-  const args = [OLIVE, 'generate', '-m', model, '--prompt-ids', PROMPT_IDS.join(','), '--max-new-tokens', String(tokens), '--json', ...extra];
+  const args = [...OLIVE, 'generate', '-m', model, '--prompt-ids', PROMPT_IDS.join(','), '--max-new-tokens', String(tokens), '--json', ...extra];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 24 });
   return JSON.parse(stdout) as GenerateTextResult;
 }

@@ -7,8 +7,6 @@ import { z } from 'zod';
 import { UsageError } from '../../errors.ts';
 import { EXECUTION_PROVIDERS } from '../../providers.ts';
 import { parseMemory } from '../../plan/parse-memory.ts';
-import { generateText } from '../../generate/generate-text.ts';
-import { formatGenerateStats } from '../../generate/format-stats.ts';
 import type { GenerateTextOptions } from '../../generate/types.ts';
 import type { CliIo } from '../main.ts';
 import { zodMessage } from '../zod-message.ts';
@@ -71,6 +69,9 @@ export function addGenerateCommand(program: Command, io: CliIo): void {
     .action(async (rawOptions: unknown) => {
       const raw = validOptions(rawOptions);
       const options = toGenerateOptions(raw);
+      // loaded here, not at the top: --help and --version stay free of ONNX Runtime
+      const { generateText } = await import('../../generate/generate-text.ts');
+      const { formatGenerateStats } = await import('../../generate/format-stats.ts');
       const result = await generateText({ ...options, onText: raw.json ? undefined : (text) => text && io.stdout(text) });
       if (raw.json) {
         io.stdout(`${JSON.stringify(result, null, 2)}\n`);
