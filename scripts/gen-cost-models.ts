@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateCostModel } from '../src/cost/generate-cost-model.ts';
+import { generateCostModel } from '../src/generate-cost-model/generate-cost-model.ts';
 
 const COST_MODELS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cost-models');
 

@@ -22,6 +22,15 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+/**
+ * A chat template for tiny-llama (as chat_template.jinja, the file newer models ship), written in the fixture
+ * tokenizer's own words: role markers w10-w12, end of turn w13, generation prompt w14.
+ */
+const CHAT_TEMPLATES: Partial<Record<TinyArchitecture, string>> = {
+  llama:
+    "{{ bos_token }}{% for message in messages %}{{ {'system': 'w10', 'user': 'w11', 'assistant': 'w12'}[message.role] }} {{ message.content }} w13 {% endfor %}{% if add_generation_prompt %}w14{% endif %}\n",
+};
+
 export interface TinyCheckpointOptions {
   storage?: StorageDtype;
   /** Fields merged over the architecture's config (tests use this to make refused variants). */
@@ -39,6 +48,8 @@ export async function writeTinyCheckpoint(dir: string, arch: TinyArchitecture, o
   await writeFile(path.join(dir, 'generation_config.json'), json(generation));
   await writeFile(path.join(dir, 'tokenizer.json'), json(tokenizerJson(config.vocab_size as number)));
   await writeFile(path.join(dir, 'tokenizer_config.json'), json(tokenizerConfigJson(config.max_position_embeddings as number)));
+  const chatTemplate = CHAT_TEMPLATES[arch];
+  if (chatTemplate) await writeFile(path.join(dir, 'chat_template.jinja'), chatTemplate);
 }
 
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');

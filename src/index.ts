@@ -20,7 +20,7 @@ export type { DownloadProgress } from './hf/download-to-cache.ts';
 export { readConfig, type HfConfig, type RopeScaling } from './hf/config.ts';
 
 // the cost table (Olive's CSV)
-export { generateCostModel, type GenerateCostModelOptions, type GenerateCostModelResult } from './cost/generate-cost-model.ts';
+export { generateCostModel, type GenerateCostModelOptions, type GenerateCostModelResult } from './generate-cost-model/generate-cost-model.ts';
 export { costTable } from './cost/cost-table.ts';
 export { readCostCsv } from './cost/read-cost-csv.ts';
 export { parseCostCsv } from './cost/parse-cost-csv.ts';
@@ -57,6 +57,12 @@ export { validateSplit, type ValidateSplitOptions } from './runtime/validate-spl
 export { formatValidationReport } from './runtime/format-validation-report.ts';
 export type { ValidationReport, SplitMemory, StepComparison, TensorDifference } from './runtime/types.ts';
 export { generateGreedy, type GenerateOptions } from './runtime/generate-greedy.ts';
+export { CascadeModel, SplitLoadError, type CascadeOptions, type MemoryMode } from './runtime/cascade/cascade-model.ts';
+export { DecoderState } from './runtime/cascade/decoder-state.ts';
+export { resolveModelFiles, type ModelFiles, type ModelLayout } from './runtime/cascade/model-files.ts';
+export { generateText, DEFAULT_MAX_NEW_TOKENS } from './generate/generate-text.ts';
+export type { GenerateTextOptions, GenerateTextResult, StopReason } from './generate/types.ts';
+export { formatGenerateStats } from './generate/format-stats.ts';
 
 // reading and writing ONNX models (external data streamed by byte range)
 export { readModel, type LoadedModel, type ReadModelOptions, type ReadMode } from './onnx/read-model.ts';

@@ -14,6 +14,8 @@ const PUBLIC_VALUES = [
   'planMemorySplits', 'planToJson', 'quantizeWeights', 'readConfig', 'readCostCsv', 'readModel', 'resolveModelSource',
   'resolveQuantizeOptions', 'runAutoOpt', 'runtimeModelFromConfig', 'silentReporter', 'splitFileName', 'splitModel',
   'unsplitModelFiles', 'validateSplit', 'version', 'WEIGHT_PRECISIONS', 'writeCostCsv', 'writeModel',
+  // olive generate and its cascade runtime
+  'CascadeModel', 'DEFAULT_MAX_NEW_TOKENS', 'DecoderState', 'SplitLoadError', 'formatGenerateStats', 'generateText', 'resolveModelFiles',
 ];
 
 describe('the public API', () => {
@@ -25,7 +27,7 @@ describe('the public API', () => {
     const { createRequire } = await import('node:module');
     const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
     expect(library.version).toBe(version);
-    for (const name of ['runAutoOpt', 'planMemorySplits', 'splitModel', 'validateSplit', 'generateGreedy', 'readModel', 'writeModel', 'costTable']) {
+    for (const name of ['runAutoOpt', 'planMemorySplits', 'splitModel', 'validateSplit', 'generateGreedy', 'generateText', 'readModel', 'writeModel', 'costTable']) {
       expect(typeof library[name as keyof typeof library], name).toBe('function');
     }
   });

@@ -7,6 +7,7 @@ import { OliveError } from '../errors.ts';
 import { version } from '../version.ts';
 import { addAutoOptCommand } from './commands/auto-opt.ts';
 import { addGenerateCostModelCommand } from './commands/generate-cost-model.ts';
+import { addGenerateCommand } from './commands/generate.ts';
 import { wantsStack } from './log-level.ts';
 
 export interface CliIo {
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('usage: olive [options] [command]  (olive --help lists the commands)');
   addAutoOptCommand(program, io);
   addGenerateCostModelCommand(program, io);
+  addGenerateCommand(program, io);
   for (const command of program.commands) {
     command.showHelpAfterError(`usage: olive ${command.name()} ${command.usage()}  (olive ${command.name()} --help lists the options)`);
   }

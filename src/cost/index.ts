@@ -7,4 +7,3 @@ export { readCostCsv } from './read-cost-csv.ts';
 export { checkCostTableMatchesModel } from './check-cost-table.ts';
 export { totalBytes } from './total-bytes.ts';
 export { writeCostCsv } from './write-cost-csv.ts';
-export { generateCostModel, withCsvExtension, type GenerateCostModelOptions, type GenerateCostModelResult } from './generate-cost-model.ts';

@@ -77,3 +77,12 @@ export function unsplitModelFiles(layout: OutputLayout, precision: LayoutPrecisi
   const model = transformersJsModelFile(precision, ioPrecision);
   return { layout, model: `${TRANSFORMERS_JS_SUBFOLDER}/${model}`, data: `${TRANSFORMERS_JS_SUBFOLDER}/${transformersJsDataFile(model)}` };
 }
+
+/** The tokenizer `olive generate` loads (Hugging Face tokenizers format). */
+export const TOKENIZER_FILE = 'tokenizer.json';
+
+/** Hugging Face generation defaults: eos ids, sampling settings. */
+export const GENERATION_CONFIG_FILE = 'generation_config.json';
+
+/** The Hugging Face model configuration carried beside the model. */
+export const HF_CONFIG_FILE = 'config.json';

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { concreteShape, fixedTensor } from './fixed-inputs.ts';
 
 const PAST_PREFIX = 'past_key_values.';
-const PRESENT_PREFIX = 'present.';
+export const PRESENT_PREFIX = 'present.';
 /** In [batch, kv_heads, past_sequence_length, head_size], the past length is dimension 2. */
 const PAST_LENGTH_AXIS = 2;
 
@@ -24,9 +24,14 @@ export function isDecoderSession(session: ort.InferenceSession): boolean {
 
 /** Vocabulary size from the logits' last dimension (fixed in builder output), else a small safe default. */
 export function vocabularySize(session: ort.InferenceSession): number {
-  const logits = session.outputMetadata.find((meta) => meta.name === 'logits');
+  return logitsWidth(session.outputMetadata) ?? 2;
+}
+
+/** The last dimension of the `logits` output, when the model fixes it. */
+export function logitsWidth(outputs: readonly ort.InferenceSession.ValueMetadata[]): number | undefined {
+  const logits = outputs.find((meta) => meta.name === 'logits');
   const last = logits?.isTensor ? logits.shape[logits.shape.length - 1] : undefined;
-  return typeof last === 'number' && last > 0 ? last : 2;
+  return typeof last === 'number' && last > 0 ? last : undefined;
 }
 
 export function decoderFeeds(inputs: readonly ort.InferenceSession.ValueMetadata[], step: DecoderStep): Record<string, ort.Tensor> {

@@ -5,23 +5,30 @@
 import type * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
 
+export type TensorPool = Record<string, ort.Tensor>;
+
 export async function runCascade(
   sessions: readonly ort.InferenceSession[],
-  feeds: Record<string, ort.Tensor>,
+  feeds: TensorPool,
   /** Sees the tensors each split is fed (memory measurement replays them in a child process). */
-  onSplitFeeds?: (split: number, feeds: Record<string, ort.Tensor>) => void,
-): Promise<Record<string, ort.Tensor>> {
-  const pool: Record<string, ort.Tensor> = { ...feeds };
+  onSplitFeeds?: (split: number, feeds: TensorPool) => void,
+): Promise<TensorPool> {
+  const pool: TensorPool = { ...feeds };
   for (const [split, session] of sessions.entries()) {
-    const splitFeeds: Record<string, ort.Tensor> = {};
-    for (const name of session.inputNames) {
-      const tensor = pool[name];
-      if (!tensor) throw new OliveError(`split ${split} reads '${name}', which neither the inputs nor an earlier split provide`);
-      splitFeeds[name] = tensor;
-    }
+    const splitFeeds = routeFeeds(split, session.inputNames, pool);
     onSplitFeeds?.(split, splitFeeds);
-    const outputs = await session.run(splitFeeds);
-    for (const [name, value] of Object.entries(outputs)) pool[name] = value as ort.Tensor;
+    Object.assign(pool, await session.run(splitFeeds));
   }
   return pool;
+}
+
+/** The tensors split `split` reads, taken by name from the pool. */
+export function routeFeeds(split: number, inputNames: readonly string[], pool: TensorPool): TensorPool {
+  const feeds: TensorPool = {};
+  for (const name of inputNames) {
+    const tensor = pool[name];
+    if (!tensor) throw new OliveError(`split ${split} reads '${name}', which neither the inputs nor an earlier split provide`);
+    feeds[name] = tensor;
+  }
+  return feeds;
 }

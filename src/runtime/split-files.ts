@@ -20,11 +20,16 @@ export async function splitFilesOf(splitDir: string): Promise<string[]> {
   if (!Array.isArray(components) || components.length === 0) throw new ParseError(file, 'config.model_components is not a non-empty list');
   return components.map((component: { config?: { onnx_file_name?: unknown } } | null, i) => {
     const name = component?.config?.onnx_file_name;
-    if (typeof name !== 'string' || /[\\/]/.test(name) || name === '..' || name === '.' || name === '') {
+    if (!isPlainFileName(name)) {
       throw new ParseError(file, `model_components[${i}].config.onnx_file_name is not a file name in the folder`);
     }
     return path.join(splitDir, name);
   });
+}
+
+/** A manifest's file name that stays inside its folder: no separator, not '.', '..' or empty. */
+export function isPlainFileName(name: unknown): name is string {
+  return typeof name === 'string' && !/[\\/]/.test(name) && name !== '..' && name !== '.' && name !== '' && !name.includes('\0');
 }
 
 /** The plan in split_plan.json when the folder has one made from a plan (not from an explicit node assignment). */
@@ -36,7 +41,7 @@ export async function splitPlanOf(splitDir: string): Promise<SplitPlan | undefin
   return Array.isArray(parsed?.splits) ? (parsed as SplitPlan) : undefined;
 }
 
-function parseJson(file: string, text: string): unknown {
+export function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -13,7 +13,7 @@ import { isDecoderSession, vocabularySize } from './decoder-feeds.ts';
 import { fixedInputs } from './fixed-inputs.ts';
 import { measureSplitMemory } from './measure-split-memory.ts';
 import { openSession } from './open-session.ts';
-import { runCascade } from './run-cascade.ts';
+import { CascadeModel, SplitLoadError } from './cascade/cascade-model.ts';
 import { compareSteps, runSteps, type DecoderRunShape, type RunSchedule, type StepOutputs } from './run-steps.ts';
 import { splitFilesOf, splitPlanOf } from './split-files.ts';
 import type { ExecutionProvider, Notes, ValidationReport } from './types.ts';
@@ -120,27 +120,29 @@ async function runSplits(
   schedule: RunSchedule,
   notes: Notes,
 ): Promise<CascadeRun | undefined> {
-  const sessions: ort.InferenceSession[] = [];
+  const cascade = await openCascade(files, provider, fellBack, notes);
+  if (!cascade) return undefined;
   try {
-    for (const file of files) {
-      const opened = await openSession(file, provider);
-      if (!opened.ok) {
-        if (!fellBack) throw new OliveError(`split '${path.basename(file)}' does not load in onnxruntime-node: ${opened.error}`);
-        notes.notChecked.push(`${path.basename(file)} cannot load on ${provider} (${opened.error}): cascade numerics not checked`);
-        return undefined;
-      }
-      sessions.push(opened.session);
-    }
     notes.checked.push(`all ${files.length} splits load in onnxruntime-node on ${provider}`);
     notes.checked.push(scheduleNote(schedule));
     const firstFeeds: Record<string, ort.Tensor>[] = [];
-    const steps = await runSteps(
-      (feeds) => runCascade(sessions, feeds, (split, splitFeeds) => (firstFeeds[split] ??= splitFeeds)),
-      schedule,
-    );
+    const steps = await runSteps((feeds) => cascade.run(feeds, (split, splitFeeds) => (firstFeeds[split] ??= splitFeeds)), schedule);
     return { steps, firstFeeds };
   } finally {
-    await Promise.all(sessions.map((session) => session.release()));
+    await cascade.release();
+  }
+}
+
+async function openCascade(files: string[], provider: ExecutionProvider, fellBack: boolean, notes: Notes): Promise<CascadeModel | undefined> {
+  const splitDir = path.dirname(files[0]);
+  try {
+    return await CascadeModel.open({ dir: splitDir, files, layout: 'split' }, { provider });
+  } catch (error) {
+    if (!(error instanceof SplitLoadError)) throw error;
+    const name = path.basename(error.file);
+    if (!fellBack) throw new OliveError(`split '${name}' does not load in onnxruntime-node: ${error.reason}`);
+    notes.notChecked.push(`${name} cannot load on ${provider} (${error.reason}): cascade numerics not checked`);
+    return undefined;
   }
 }
 

@@ -3,9 +3,9 @@
  * decoder-pipeline built on the source's genai_config.json when one sits beside the model) and split_plan.json
  * (the plan, or the explicit node assignment as {"method": "assignment", "nodes": {…}}).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ParseError } from '../errors.ts';
+import { readJsonBeside } from '../layout/read-json-beside.ts';
 import { pipelineGenaiConfig } from './genai-manifest.ts';
 import { compositeModelConfig } from './olive-manifest.ts';
 import { SPLIT_NAME, type SplitCut, type SplitTarget } from './types.ts';
@@ -27,17 +27,6 @@ export async function writeManifests(dir: string, cuts: SplitCut[], target: Spli
   await writeJson(path.join(dir, MODEL_CONFIG_FILE), compositeModelConfig(names, attributes));
   await writeJson(path.join(dir, GENAI_CONFIG_FILE), genai);
   await writeJson(path.join(dir, SPLIT_PLAN_FILE), plan);
-}
-
-async function readJsonBeside(dir: string, name: string): Promise<Record<string, unknown> | undefined> {
-  const file = path.join(dir, name);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new ParseError(file, `not valid JSON (${(error as Error).message})`);
-  }
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {

@@ -82,7 +82,7 @@ describe('a built llama follows ORT GenAI conventions', () => {
     expect(genai.model.decoder.inputs).toEqual({ input_ids: 'input_ids', attention_mask: 'attention_mask', past_key_names: 'past_key_values.%d.key', past_value_names: 'past_key_values.%d.value' });
     expect(genai.model).toMatchObject({ bos_token_id: 1, eos_token_id: 2, pad_token_id: 2, context_length: 128, vocab_size: 192, type: 'llama' });
     expect(genai.search.past_present_share_buffer).toBe(false);
-    expect(result.tokenizerFiles.map((f) => path.basename(f))).toEqual(['tokenizer.json', 'tokenizer_config.json']);
+    expect(result.tokenizerFiles.map((f) => path.basename(f))).toEqual(['tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja']);
   });
 });
 

@@ -24,7 +24,7 @@ export function addGenerateCostModelCommand(program: Command, io: CliIo): void {
     .action(async (rawOptions: unknown) => {
       const options = validOptions(rawOptions);
       // loaded when the command runs, not at start-up (it reads checkpoints and the hub)
-      const { generateCostModel } = await import('../../cost/generate-cost-model.ts');
+      const { generateCostModel } = await import('../../generate-cost-model/generate-cost-model.ts');
       const result = await generateCostModel({
         model: options.model_name_or_path,
         precision: options.weight_precision,

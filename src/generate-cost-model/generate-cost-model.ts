@@ -2,11 +2,11 @@
 import { describeModules } from '../arch/describe-modules.ts';
 import { openArchitecture } from '../arch/open-architecture.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
-import { costTable } from './cost-table.ts';
-import { totalBytes } from './total-bytes.ts';
+import { costTable } from '../cost/cost-table.ts';
+import { totalBytes } from '../cost/total-bytes.ts';
 import type { Precision } from '../precisions.ts';
-import type { CostRow } from './types.ts';
-import { writeCostCsv } from './write-cost-csv.ts';
+import type { CostRow } from '../cost/types.ts';
+import { writeCostCsv } from '../cost/write-cost-csv.ts';
 
 export const COST_CSV_EXTENSION = '.csv';
 
