@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
+import { hubTimeouts, type HubTimeouts } from './hub-timeouts.ts';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -18,6 +19,8 @@ export interface HubSettings {
   offline: boolean;
   /** The hub cache root (Python's layout: models--org--name/{blobs,refs,snapshots}). */
   cacheDir: string;
+  /** Connect, first-byte and idle timeouts, Retry-After cap (OLIVE_HUB_*_MS override them). */
+  timeouts: HubTimeouts;
 }
 
 export function hubSettings(env: NodeJS.ProcessEnv = process.env): HubSettings {
@@ -29,6 +32,7 @@ export function hubSettings(env: NodeJS.ProcessEnv = process.env): HubSettings {
     token,
     offline: TRUE_VALUES.has((env.HF_HUB_OFFLINE ?? '').toLowerCase()),
     cacheDir: env.HF_HUB_CACHE ?? env.HUGGINGFACE_HUB_CACHE ?? path.join(home, 'hub'),
+    timeouts: hubTimeouts(env),
   };
 }
 

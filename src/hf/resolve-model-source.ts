@@ -7,6 +7,7 @@ import path from 'node:path';
 import { modelInfo } from '@huggingface/hub';
 import type { CheckpointShapes } from '../arch/types.ts';
 import { OliveError } from '../errors.ts';
+import { plainComponent } from '../fs/safe-path.ts';
 import { readConfig } from './config.ts';
 import { downloadToCache } from './download-to-cache.ts';
 import { fetchHubTensorShapes } from './fetch-hub-tensor-shapes.ts';
@@ -113,7 +114,11 @@ async function fetchedHubSource(repo: string, settings: HubSettings, options: Re
 async function repoFiles(context: HubRepoContext, revision: string): Promise<{ commit: string; files: string[] }> {
   try {
     const info = await modelInfo({ ...context.client, name: context.repo, revision, additionalFields: ['sha', 'filePaths'] });
-    return { commit: info.sha, files: info.filePaths };
+    const files: unknown = info.filePaths;
+    if (!Array.isArray(files) || !files.every((file) => typeof file === 'string')) {
+      throw new OliveError(`file list (${revision}) of '${context.repo}' from ${context.settings.endpoint} is not a list of file names`);
+    }
+    return { commit: plainComponent(info.sha, `commit sha of '${context.repo}' from the hub`), files };
   } catch (error) {
     throw hubFailure(error, context.repo, `file list (${revision})`, context.settings);
   }
