@@ -27,8 +27,11 @@ export function hubClient(settings: HubSettings, baseFetch?: typeof fetch): HubC
   return { hubUrl: settings.endpoint, accessToken: settings.token, fetch: retryingFetch(base, HUB_FETCH_ATTEMPTS, HUB_RETRY_DELAY_MS, timeouts.retryAfterCapMs) };
 }
 
-/** Turn a hub or network failure into one line that says what to do about it. */
-export function hubFailure(error: unknown, repo: string, what: string, settings: HubSettings): OliveError {
+/**
+ * Turn a hub or network failure into one line that says what to do about it. `afterListing`: the hub answered
+ * the file list, so a failure now (a cut, a stall) is no reason to fall back to the cache.
+ */
+export function hubFailure(error: unknown, repo: string, what: string, settings: HubSettings, afterListing = false): OliveError {
   if (error instanceof OliveError) return error;
   if (error instanceof HubApiError) {
     const status = error.statusCode;
@@ -43,9 +46,11 @@ export function hubFailure(error: unknown, repo: string, what: string, settings:
   if (failure.kind === 'disk') {
     return new OliveError(`${what} of '${repo}' into the hub cache ${settings.cacheDir} failed: ${failure.text}`, { cause: error });
   }
-  const retry = failure.kind === 'cut' || failure.kind === 'timeout' ? 'run again to resume, or set' : 'set';
+  if (afterListing) {
+    return new OliveError(`${what} of '${repo}' from ${settings.endpoint} failed: ${failure.text}; run again to resume`, { cause: error });
+  }
   return new HubUnreachableError(
-    `${what} of '${repo}' from ${settings.endpoint} failed: ${failure.text}; ${retry} HF_HUB_OFFLINE=1 to use only the cache`,
+    `${what} of '${repo}' from ${settings.endpoint} failed: ${failure.text}; set HF_HUB_OFFLINE=1 to use only the cache`,
     { cause: error },
   );
 }

@@ -101,7 +101,7 @@ async function fetchedHubSource(repo: string, settings: HubSettings, options: Re
   const wanted = options.weights === 'full' ? snapshotFiles(files) : [CONFIG_FILE];
   for (const file of wanted) {
     await downloadToCache({ ...context, commit, file, onProgress: options.onProgress }).catch((error: unknown) => {
-      throw hubFailure(error, repo, `download of ${file}`, settings);
+      throw hubFailure(error, repo, `download of ${file}`, settings, true);
     });
   }
   const dir = snapshotDir(context.repoDir, commit);
@@ -129,6 +129,6 @@ async function hubCheckpoint(context: HubRepoContext, commit: string, weightsFil
   try {
     return { source: context.repo, tensors: await fetchHubTensorShapes(context.client, context.repo, commit, weightsFile) };
   } catch (error) {
-    throw hubFailure(error, context.repo, 'safetensors headers', context.settings);
+    throw hubFailure(error, context.repo, 'safetensors headers', context.settings, true);
   }
 }
