@@ -4,6 +4,7 @@
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { processAlive } from '../fs/process-alive.ts';
 import { trackTemporary, untrackTemporary } from '../fs/temporaries.ts';
 
 /** How often a waiting run looks again: short next to a download, long enough not to spin. */
@@ -17,13 +18,7 @@ interface LockOwner {
 /** Whether the process that wrote the lock still runs (a lock from another host is taken to be live). */
 function ownerAlive(owner: LockOwner | null): boolean {
   if (owner === null) return false;
-  if (owner.host !== hostname()) return true;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return owner.host !== hostname() || processAlive(owner.pid);
 }
 
 async function readOwner(lockFile: string): Promise<LockOwner | null> {
