@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError, ParseError } from '../errors.ts';
+import { requireRegularFile } from '../fs/regular-file.ts';
+import { plainRelativePath } from '../fs/safe-path.ts';
 import { readSafetensorsHeader, type SafetensorsHeader, type SafetensorsTensorInfo } from './safetensors.ts';
 import type { TensorSource } from '../onnx/tensor-source.ts';
 
@@ -25,6 +27,7 @@ export const INDEX_FILE = 'model.safetensors.index.json';
 export async function listSafetensorsFiles(dir: string): Promise<string[]> {
   const indexPath = path.join(dir, INDEX_FILE);
   if (existsSync(indexPath)) {
+    requireRegularFile(indexPath, INDEX_FILE);
     let index: { weight_map?: Record<string, string> };
     try {
       index = JSON.parse(await readFile(indexPath, 'utf8'));
@@ -33,10 +36,7 @@ export async function listSafetensorsFiles(dir: string): Promise<string[]> {
     }
     if (!index.weight_map || typeof index.weight_map !== 'object') throw new ParseError(indexPath, 'has no weight_map');
     const files = [...new Set(Object.values(index.weight_map))];
-    for (const file of files) {
-      if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) throw new ParseError(indexPath, `shard '${file}' is outside the folder`);
-    }
-    return files.map((f) => path.join(dir, f));
+    return files.map((file) => path.join(dir, plainRelativePath(file, `${indexPath}: shard`)));
   }
   const single = path.join(dir, SINGLE_FILE);
   return existsSync(single) ? [single] : [];

@@ -8,6 +8,7 @@ import { modelInfo } from '@huggingface/hub';
 import type { CheckpointShapes } from '../arch/types.ts';
 import { OliveError } from '../errors.ts';
 import { plainComponent } from '../fs/safe-path.ts';
+import { requireConfigMatchesCheckpoint } from './check-config-shapes.ts';
 import { readConfig } from './config.ts';
 import { downloadToCache } from './download-to-cache.ts';
 import { fetchHubTensorShapes } from './fetch-hub-tensor-shapes.ts';
@@ -23,7 +24,14 @@ export const DEFAULT_REVISION = 'main';
 const CONFIG_FILE = 'config.json';
 const NO_SAFETENSORS = 'no model.safetensors or model.safetensors.index.json: only safetensors checkpoints can be converted';
 
+/** The model ready to read, its config.json checked against its checkpoint's tensors. */
 export async function resolveModelSource(idOrPath: string, options: ResolveModelOptions): Promise<ModelSource> {
+  const source = await resolveUnchecked(idOrPath, options);
+  requireConfigMatchesCheckpoint(source.config, source.checkpoint);
+  return source;
+}
+
+async function resolveUnchecked(idOrPath: string, options: ResolveModelOptions): Promise<ModelSource> {
   const argument = parseModelArgument(idOrPath);
   if (argument.kind === 'local') return localModelSource(argument.dir, options);
   const settings = hubSettings(options.env);
