@@ -19,6 +19,7 @@ import { createStaging, discardStaging, publishStaging, requireOutsideInput, req
 import { makeRunFolder, removeStaleRunFolders } from '../fs/run-folders.ts';
 import { untrackTemporary } from '../fs/temporaries.ts';
 import { hubCacheFolders } from '../hf/hub-settings.ts';
+import { describeError } from '../fs/describe-error.ts';
 import type { SplitResult } from '../split/types.ts';
 import { classifyModelInput, type ModelInput } from './model-input.ts';
 import { ioPrecision, makePlan } from './make-plan.ts';
@@ -203,7 +204,7 @@ async function createWorkFolder(outputPath: string): Promise<string> {
     await removeStaleRunFolders(parent, WORK_FOLDER_PREFIX);
     return await makeRunFolder(parent, WORK_FOLDER_PREFIX);
   } catch (error) {
-    throw new OliveError(`cannot write the output folder '${outputPath}': ${(error as Error).message}`, { cause: error });
+    throw new OliveError(`cannot write the output folder '${outputPath}': ${describeError(error)}`, { cause: error });
   }
 }
 
