@@ -11,6 +11,7 @@ import { generateCostModel } from '../../src/cost/generate-cost-model.ts';
 import { parseConfig } from '../../src/hf/config.ts';
 import { resolveModelSource } from '../../src/hf/resolve-model-source.ts';
 import { readModel } from '../../src/onnx/read-model.ts';
+import type { ModelProto } from '../../src/onnx/types.ts';
 import { writeModel } from '../../src/onnx/write-model.ts';
 import { Mutator, seededRandom } from './mutate.ts';
 
@@ -130,13 +131,35 @@ async function onnxTarget(work: Workspace, mutate: Mutator, inputDir: string): P
     await writeFile(path.join(seedDir, 'model.onnx'), work.onnx);
     await writeFile(path.join(seedDir, 'model.onnx.data'), work.onnxData);
     const { model } = await readModel(path.join(seedDir, 'model.onnx'));
-    const nodes = model.graph?.node ?? [];
-    const node = nodes[mutate.int(nodes.length)];
-    node.metadata_props = [{ key: 'module', value: `model.layers.${mutate.pick([-1, 4, 99, 9_999_999, 2 ** 53, 'x', ''])}.mlp` }];
+    structuralMutation(model, mutate);
     await writeModel(file, model);
     await rm(seedDir, { recursive: true });
   }
   await throughCli(['auto-opt', '-m', file, '--num-splits', String(mutate.pick([1, 2, 3, 100])), '--dry_run', '-o', path.join(inputDir, 'out')]);
+}
+
+/** A node's module metadata, an initializer's dims, or its external data entry set to hostile values. */
+function structuralMutation(model: ModelProto, mutate: Mutator): void {
+  const nodes = model.graph?.node ?? [];
+  const initializers = model.graph?.initializer ?? [];
+  const tensor = initializers[mutate.int(initializers.length)];
+  const hostileCount = () => mutate.pick([-1, 0, 3, 2 ** 31, 2 ** 53, 9_999_999]);
+  switch (mutate.int(3)) {
+    case 0: {
+      const node = nodes[mutate.int(nodes.length)];
+      node.metadata_props = [{ key: 'module', value: `model.layers.${mutate.pick([-1, 4, 99, 9_999_999, 2 ** 53, 'x', ''])}.mlp` }];
+      break;
+    }
+    case 1:
+      if (tensor) tensor.dims = (tensor.dims ?? []).map((dim) => (mutate.int(2) === 0 ? hostileCount() : dim));
+      break;
+    default:
+      if (tensor?.external_data) {
+        const key = mutate.pick(['offset', 'length', 'location']);
+        const value = key === 'location' ? mutate.pick(['../x', '/etc/passwd', 'missing.data', '', 'model.onnx']) : String(hostileCount());
+        tensor.external_data = [...tensor.external_data.filter((entry) => entry.key !== key), { key, value }];
+      }
+  }
 }
 
 /** The CLI in-process: a non-zero exit must come with exactly one error line, never an internal engine text. */
