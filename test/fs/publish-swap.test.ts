@@ -3,7 +3,6 @@
  * renames puts it back; what a SIGKILLed run left (an output set aside, staging and work folders) is settled by the
  * next run, while the folders of a live run are left alone.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanUpAfterKilledRuns, createStaging, publishStaging } from '../../src/fs/output-folder.ts';
 import { removeTemporariesSync, trackSwap, trackTemporary } from '../../src/fs/temporaries.ts';
 import { runOlive as olive } from '../cli/run-olive.ts';
+import { deadPid } from '../helpers/dead-pid.ts';
 import { useTempDirs } from '../helpers/temp-dirs.ts';
 
 const tempDir = useTempDirs('olive-publish-swap');
@@ -19,11 +19,6 @@ async function folderWith(dir: string, file: string, text: string): Promise<stri
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, file), text);
   return dir;
-}
-
-/** The pid of a process that has exited. */
-function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
 }
 
 describe('publishStaging', () => {

@@ -1,5 +1,4 @@
 /** Run folders carry their run's pid (#16): those of dead runs are removed, those of live runs kept. */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,10 +8,10 @@ import { makeRunFolder, removeStaleRunFolders, runFolderPid } from '../../src/fs
 import { removeTemporariesSync } from '../../src/fs/temporaries.ts';
 import { measureChildMemory } from '../../src/runtime/measure-peak-rss.ts';
 import { runOlive as olive } from '../cli/run-olive.ts';
+import { deadPid } from '../helpers/dead-pid.ts';
 import { useTempDirs } from '../helpers/temp-dirs.ts';
 
 const tempDir = useTempDirs('olive-run-folders');
-const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
 
 describe('run folders', () => {
   it('are named by pid, removed on Ctrl-C, and removed by a later run once their run is gone', async () => {

@@ -1,16 +1,7 @@
 /** Seeded mutations of real fixture bytes and JSON: the same seed gives the same inputs, run after run. */
 
-/** mulberry32: small, fast, and good enough to spread mutations; seeded so a failing input can be made again. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixtures' mulberry32 generator: seeded, so a failing input can be made again. */
+export { generator as seededRandom } from '../../scripts/fixtures/tiny-tensors.ts';
 
 export class Mutator {
   constructor(readonly random: () => number) {}

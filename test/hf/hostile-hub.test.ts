@@ -3,7 +3,6 @@
  * timeout that names them; Retry-After is honoured within its cap; cuts, full disks, endless answers, wrong bytes,
  * empty files and two downloads of one file at once each end in one clear line or in the right file.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +12,7 @@ import { downloadToCache } from '../../src/hf/download-to-cache.ts';
 import { hubClient } from '../../src/hf/hub-client.ts';
 import { hubSettings } from '../../src/hf/hub-settings.ts';
 import { resolveModelSource } from '../../src/hf/resolve-model-source.ts';
+import { deadPid } from '../helpers/dead-pid.ts';
 import { fileEtag, startFakeHub, type FakeHub, type FakeRepo } from '../fixtures-hub/fake-hub.ts';
 import { tinyRepo } from '../fixtures-hub/hub-repos.ts';
 
@@ -185,7 +185,7 @@ describe('the shared cache: locks, hashes, empty files', () => {
   });
 
   it('takes over the lock of a process that is gone', async () => {
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const dead = deadPid();
     const blobs = path.join(cache, 'models--org--good', 'blobs');
     await mkdir(blobs, { recursive: true });
     await writeFile(path.join(blobs, `${fileEtag(weights)}.lock`), `${dead} ${os.hostname()}\n`);
