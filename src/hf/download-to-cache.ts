@@ -46,7 +46,7 @@ export async function downloadToCache(request: CacheFileRequest): Promise<string
     if (existsSync(blob) && (await blobMatchesEtag(blob, etag))) return;
     await rm(blob, { force: true });
     await downloadBlob(request, info, blob, etag);
-  });
+  }, { progressFile: `${blob}.incomplete` });
   return linkSnapshotFile(repoDir, commit, file, etag);
 }
 

@@ -2,13 +2,25 @@
  * A lock per cache file, so two runs sharing a hub cache never write one `.incomplete` at once: the lock file is
  * created with O_EXCL and holds the owner's pid; a lock whose process is gone is stale and taken over.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { OliveError } from '../errors.ts';
 import { processAlive } from '../fs/process-alive.ts';
 import { trackTemporary, untrackTemporary } from '../fs/temporaries.ts';
 
 /** How often a waiting run looks again: short next to a download, long enough not to spin. */
 export const LOCK_POLL_MS = 100;
+/**
+ * A live owner whose download shows no progress for this long is stuck (its own idle timeout is 60 s, so a
+ * working one never stays still this long): the waiting run gives up, naming it. OLIVE_LOCK_STALL_MS overrides.
+ */
+export const LOCK_STALL_MS = 10 * 60 * 1000;
+
+export interface LockWait {
+  /** The file the lock's owner writes (its `.incomplete`): while it grows, the owner is working. */
+  progressFile: string;
+  stallMs?: number;
+}
 
 interface LockOwner {
   pid: number;
@@ -43,17 +55,28 @@ async function tryLock(lockFile: string): Promise<boolean> {
   return tryLock(lockFile);
 }
 
+/** Size and mtime of the owner's progress file, to tell a working owner from a stuck one. */
+async function progressMark(file: string): Promise<string> {
+  const stats = await stat(file).catch(() => null);
+  return stats ? `${stats.size}:${stats.mtimeMs}` : 'none';
+}
+
 /**
- * Runs `work` holding `lockFile`; while another process holds it, waits (telling `onWait` once). The lock is
- * removed on Ctrl-C too (tracked as a temporary).
+ * Runs `work` holding `lockFile`; while another live process holds it, waits as long as that process makes
+ * progress. The lock is removed on Ctrl-C too (tracked as a temporary).
  */
-export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, onWait?: (owner: number) => void): Promise<T> {
-  let told = false;
+export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, wait: LockWait): Promise<T> {
+  const stallMs = wait.stallMs ?? (Number(process.env.OLIVE_LOCK_STALL_MS) || LOCK_STALL_MS);
+  let mark = await progressMark(wait.progressFile);
+  let still = Date.now();
   while (!(await tryLock(lockFile))) {
-    if (!told) {
-      told = true;
+    const now = await progressMark(wait.progressFile);
+    if (now !== mark) [mark, still] = [now, Date.now()];
+    if (Date.now() - still > stallMs) {
       const owner = await readOwner(lockFile);
-      if (owner) onWait?.(owner.pid);
+      throw new OliveError(
+        `'${lockFile}' is held by process ${owner?.pid ?? '?'}, whose download made no progress for ${Math.round(stallMs / 1000)} s: stop it, or remove the lock if it is not running`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }

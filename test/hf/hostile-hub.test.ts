@@ -3,10 +3,12 @@
  * timeout that names them; Retry-After is honoured within its cap; cuts, full disks, endless answers, wrong bytes,
  * empty files and two downloads of one file at once each end in one clear line or in the right file.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadToCache } from '../../src/hf/download-to-cache.ts';
 import { hubClient } from '../../src/hf/hub-client.ts';
@@ -17,6 +19,7 @@ import { fileEtag, startFakeHub, type FakeHub, type FakeRepo } from '../fixtures
 import { tinyRepo } from '../fixtures-hub/hub-repos.ts';
 
 const SHA = 'd'.repeat(40);
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const good = tinyRepo(SHA);
 const weights = good.files.get('model.safetensors')!;
 const withEmpty: FakeRepo = { sha: 'e'.repeat(40), files: new Map([...good.files, ['added_tokens.json', Buffer.alloc(0)]]) };
@@ -182,6 +185,44 @@ describe('the shared cache: locks, hashes, empty files', () => {
     expect(second.dir).toBe(first.dir);
     const blobs = await readdir(path.join(cache, 'models--org--good', 'blobs'));
     expect(blobs.filter((name) => name.endsWith('.lock') || name.endsWith('.incomplete'))).toEqual([]);
+  });
+
+  it('two processes downloading one repository into one cache both succeed', async () => {
+    // the weights arrive slowly, so the second process finds the first one's download under way
+    let served = 0;
+    hub.intercept = (url, request, response) => {
+      if (!url.endsWith('/model.safetensors') || request.headers.range === 'bytes=0-0' || request.method === 'HEAD') return false;
+      served++;
+      const start = Number(/^bytes=(\d+)-/.exec(request.headers.range ?? '')?.[1] ?? 0);
+      const body = weights.subarray(start);
+      response.writeHead(start > 0 ? 206 : 200, { 'Content-Length': body.length, 'Content-Range': `bytes ${start}-${weights.length - 1}/${weights.length}` });
+      const pieces = [0, 1, 2, 3].map((i) => body.subarray((i * body.length) / 4, ((i + 1) * body.length) / 4));
+      pieces.forEach((piece, i) => setTimeout(() => (i === 3 ? response.end(piece) : response.write(piece)), 250 * (i + 1)));
+      return true;
+    };
+    const child = () =>
+      promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'run-ts.js'), path.join(REPO_ROOT, 'test', 'fixtures-hub', 'resolve-in-child.ts'), 'org/good'], {
+        env: { ...process.env, ...env },
+        timeout: 60_000,
+      });
+    const [first, second] = await Promise.all([child(), child()]);
+    expect(first.stdout).toBe(second.stdout);
+    expect(served).toBe(1);
+    expect((await readFile(path.join(first.stdout.trim(), 'model.safetensors'))).equals(weights)).toBe(true);
+  }, 90_000);
+
+  it('gives up on a live owner whose download makes no progress, naming it', async () => {
+    const blobs = path.join(cache, 'models--org--good', 'blobs');
+    await mkdir(blobs, { recursive: true });
+    await writeFile(path.join(blobs, `${fileEtag(weights)}.lock`), `${process.ppid} ${os.hostname()}\n`);
+    process.env.OLIVE_LOCK_STALL_MS = '300';
+    try {
+      await expect(resolveModelSource('org/good', { weights: 'full', env })).rejects.toThrow(
+        new RegExp(`\\.lock' is held by process ${process.ppid}, whose download made no progress for 0 s: stop it, or remove the lock`),
+      );
+    } finally {
+      delete process.env.OLIVE_LOCK_STALL_MS;
+    }
   });
 
   it('takes over the lock of a process that is gone', async () => {
