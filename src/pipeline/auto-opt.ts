@@ -14,7 +14,7 @@ import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-o
 import { resolveQuantizeOptions } from '../passes/quantize/options.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { copySideFiles } from '../split/copy-side-files.ts';
-import { writeSplitFolder } from '../split/split-model.ts';
+import { publishedAt, writeSplitFolder } from '../split/split-model.ts';
 import { createStaging, discardStaging, publishStaging, requireOutsideInput, requireReplaceable, type ProtectedFolder } from '../fs/output-folder.ts';
 import { makeRunFolder, removeStaleRunFolders } from '../fs/run-folders.ts';
 import { untrackTemporary } from '../fs/temporaries.ts';
@@ -88,7 +88,7 @@ async function produce(production: Production): Promise<AutoOptResult> {
       ),
     );
   });
-  const split = staged.value && { ...staged.value, outDir: options.outputPath };
+  const split = staged.value && publishedAt(staged.value, options.outputPath);
   const fileBytes = split && (await splitFileBytes(split));
   const result = summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
   return staged.configFile ? { ...result, config_file: staged.configFile } : result;

@@ -67,11 +67,21 @@ export async function splitModel(options: SplitModelOptions): Promise<SplitResul
   try {
     const result = await writeSplitFolder({ ...options, outDir: staging }, options.outDir);
     await publishStaging(staging, options.outDir, options.force ?? false);
-    return { ...result, outDir: options.outDir };
+    return publishedAt(result, options.outDir);
   } catch (error) {
     await discardStaging(staging);
     throw error;
   }
+}
+
+/** A result written and validated in a staging folder, its paths moved to where the folder was published. */
+export function publishedAt(result: SplitResult, outDir: string): SplitResult {
+  const validation = result.validation && {
+    ...result.validation,
+    splitDir: outDir,
+    splitFiles: result.validation.splitFiles.map((file) => path.join(outDir, path.basename(file))),
+  };
+  return { ...result, outDir, validation };
 }
 
 /**
@@ -96,7 +106,10 @@ export async function writeSplitFolder(options: SplitModelOptions, publishedAs: 
   };
   if (options.validate === false) return result;
   result.validation = await validateOutput(loaded, target, options, progress);
-  if (!result.validation.passed) throw new SplitValidationError({ ...result, outDir: publishedAs }, result.validation);
+  if (!result.validation.passed) {
+    const meantFor = publishedAt(result, publishedAs);
+    throw new SplitValidationError(meantFor, meantFor.validation!);
+  }
   return result;
 }
 
