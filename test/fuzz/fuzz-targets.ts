@@ -7,6 +7,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { main } from '../../src/cli/main.ts';
 import { OliveError } from '../../src/errors.ts';
+import { buildDecoderGraph } from '../../src/convert/decoder-graph.ts';
 import { generateCostModel } from '../../src/cost/generate-cost-model.ts';
 import { parseConfig } from '../../src/hf/config.ts';
 import { resolveModelSource } from '../../src/hf/resolve-model-source.ts';
@@ -77,6 +78,29 @@ async function configTarget(work: Workspace, mutate: Mutator, inputDir: string):
   await cp(FIXTURE, inputDir, { recursive: true });
   await writeFile(path.join(inputDir, 'config.json'), text);
   await generateCostModel({ model: inputDir, precision: mutate.pick(['fp32', 'fp16', 'int4']), outputPath: path.join(inputDir, 'out.csv') });
+}
+
+/** Values of the right kind but odd sizes: they pass config.json's checks and reach the graph builder. */
+function plausibleValue(mutate: Mutator): unknown {
+  return mutate.pick([1, 2, 3, 5, 7, 16, 33, 64, 4096, 0.5, 0.3, 1e-30, 1e30, true, false, null]);
+}
+
+const BUILD_KEYS = [
+  'num_key_value_heads', 'head_dim', 'max_position_embeddings', 'rms_norm_eps', 'rope_theta', 'partial_rotary_factor',
+  'sliding_window', 'use_sliding_window', 'tie_word_embeddings', 'attention_bias', 'hidden_act', 'rope_scaling',
+];
+
+/** A copy of the fixture whose config.json has odd but well-formed values, built into an ONNX graph in memory. */
+async function convertTarget(work: Workspace, mutate: Mutator, inputDir: string): Promise<void> {
+  const config = structuredClone(work.config);
+  for (let edit = 0; edit <= mutate.int(3); edit++) {
+    const key = mutate.pick(BUILD_KEYS);
+    config[key] = key === 'rope_scaling' ? mutate.pick([null, { rope_type: 'linear', factor: plausibleValue(mutate) }, { rope_type: 'llama3', factor: 8 }, { type: 'dynamic', factor: 2 }]) : key === 'hidden_act' ? mutate.pick(['silu', 'gelu', 'relu', 'x']) : plausibleValue(mutate);
+  }
+  await cp(FIXTURE, inputDir, { recursive: true });
+  await writeFile(path.join(inputDir, 'config.json'), JSON.stringify(config));
+  const contextLength = mutate.pick([undefined, 1, 7, 129, 100_000_000]);
+  await buildDecoderGraph({ modelDir: inputDir, precision: mutate.pick(['fp32', 'fp16']), provider: 'CPUExecutionProvider', contextLength });
 }
 
 /** A copy of the fixture whose model.safetensors header (or length prefix, or tail) is mutated. */
@@ -174,6 +198,7 @@ async function throughCli(args: string[]): Promise<void> {
 
 export const TARGETS: Record<string, Target> = {
   config: configTarget,
+  convert: convertTarget,
   safetensors: safetensorsTarget,
   'cost-table': costTableTarget,
   onnx: onnxTarget,
