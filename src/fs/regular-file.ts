@@ -3,6 +3,7 @@
  * run hung forever on a FIFO named config.json), a device such as /dev/zero never ends.
  */
 import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { OliveError } from '../errors.ts';
 
 /** What stat says a path is, in words, when it is not a regular file. */
@@ -23,4 +24,15 @@ export function requireRegularFile(file: string, what = 'input file'): boolean {
   if (stats === undefined) return false;
   if (!stats.isFile()) throw new OliveError(`${what} '${file}' is ${kindOf(stats)}, not a regular file: refused`);
   return true;
+}
+
+/**
+ * A JSON or text file read whole, after checking it is a regular file no larger than `maxBytes` (a config or an
+ * index is KBs; a hostile one of GBs must not be read into memory). Undefined when it does not exist.
+ */
+export async function readSmallTextFile(file: string, maxBytes: number, what: string): Promise<string | undefined> {
+  if (!requireRegularFile(file, what)) return undefined;
+  const { size } = statSync(file);
+  if (size > maxBytes) throw new OliveError(`${what} '${file}' is ${size} bytes, beyond the limit of ${maxBytes}: refused`);
+  return readFile(file, 'utf8');
 }

@@ -2,10 +2,9 @@
  * config.json of a Hugging Face causal LM: the fields the architectures here read. Unknown fields are kept (the
  * builder refuses those that change the math and that it does not implement).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError, ParseError } from '../errors.ts';
-import { requireRegularFile } from '../fs/regular-file.ts';
+import { readSmallTextFile } from '../fs/regular-file.ts';
 
 export interface RopeScaling {
   type?: string;
@@ -47,6 +46,9 @@ export interface HfConfig {
   torch_dtype?: string;
   [key: string]: unknown;
 }
+
+/** Real configs are a few KB (longrope factor lists included); 16 MiB is past any, and is read into memory. */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 const REQUIRED = ['vocab_size', 'hidden_size', 'intermediate_size', 'num_hidden_layers', 'num_attention_heads'] as const;
 
@@ -130,10 +132,8 @@ export function parseConfig(file: string, text: string): HfConfig {
 
 export async function readConfig(dir: string): Promise<HfConfig> {
   const file = path.join(dir, 'config.json');
-  requireRegularFile(file, 'config.json');
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new OliveError(`no config.json in ${dir}`);
-  });
+  const text = await readSmallTextFile(file, MAX_CONFIG_BYTES, 'config.json');
+  if (text === undefined) throw new OliveError(`no config.json in ${dir}`);
   return parseConfig(file, text);
 }
 

@@ -94,6 +94,12 @@ describe('special files are refused before they are opened', () => {
     });
   }
 
+  it('a config.json of hundreds of MB is refused before it is read', async () => {
+    const dir = await fixtureWithConfig({});
+    await writeFile(path.join(dir, 'config.json'), Buffer.alloc(20 * 1024 * 1024, 0x20));
+    await expect(resolveModelSource(dir, { weights: 'headers' })).rejects.toThrow(/config\.json '.+' is 20971520 bytes, beyond the limit of 16777216: refused/);
+  });
+
   it('a device as a cost table', async () => {
     await expect(readCostCsv('/dev/zero')).rejects.toThrow('cost model /dev/zero is not a file');
   });
