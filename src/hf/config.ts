@@ -47,6 +47,26 @@ export interface HfConfig {
   [key: string]: unknown;
 }
 
+/**
+ * Real configs nest 3-4 levels (rope_scaling, quantization_config, text_config); the config travels into
+ * model_config.json, and writing a value nested 100,000 deep overflows the stack.
+ */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** The deepest nesting of arrays and objects in a parsed JSON value, counted without recursion. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_CONFIG_DEPTH) return deepest;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** Real configs are a few KB (longrope factor lists included); 16 MiB is past any, and is read into memory. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
@@ -125,6 +145,7 @@ export function parseConfig(file: string, text: string): HfConfig {
     throw new ParseError(file, `not valid JSON (${(error as Error).message})`);
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ParseError(file, 'is not a JSON object');
+  if (nestingDepth(parsed) > MAX_CONFIG_DEPTH) throw new ParseError(file, `nests arrays or objects more than ${MAX_CONFIG_DEPTH} deep: refused`);
   const config = parsed as HfConfig;
   requireFieldKinds(file, config);
   return config;

@@ -55,7 +55,7 @@ describe('config.json against its checkpoint and named limits', () => {
   });
 
   it('non-numeric and wrong-kind values are refused, naming the field', () => {
-    const base = JSON.parse(JSON.stringify({ vocab_size: 8, hidden_size: 8, intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 1 }));
+    const base = { vocab_size: 8, hidden_size: 8, intermediate_size: 8, num_hidden_layers: 1, num_attention_heads: 1 };
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ rms_norm_eps: 'x' }, /'rms_norm_eps' must be a positive number, got "x"/],
       [{ rope_theta: -1 }, /'rope_theta' must be a positive number/],
@@ -68,6 +68,9 @@ describe('config.json against its checkpoint and named limits', () => {
     for (const [change, message] of cases) {
       expect(() => parseConfig('config.json', JSON.stringify({ ...base, ...change }))).toThrow(message);
     }
+    // a value nested 100,000 deep would overflow the stack where the config is written into model_config.json
+    const deep = `${JSON.stringify(base).slice(0, -1)},"foo":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expect(() => parseConfig('config.json', deep)).toThrow(/nests arrays or objects more than 64 deep: refused/);
   });
 
   it('--context-length 100000000 on the tiny fixture: refused before the rotary caches are built', async () => {
