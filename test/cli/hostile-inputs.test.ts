@@ -87,13 +87,24 @@ describe('config.json against its checkpoint and named limits', () => {
 
 describe('special files are refused before they are opened', () => {
   for (const file of ['config.json', 'model.safetensors']) {
-    it(`a FIFO as ${file}`, async () => {
+    it(`a FIFO as ${file} (generate-cost-model)`, async () => {
       const dir = await fixtureWithConfig({});
       await import('node:fs/promises').then((fs) => fs.rm(path.join(dir, file)));
       expect(spawnSync('mkfifo', [path.join(dir, file)]).status).toBe(0);
       const run = await olive(['generate-cost-model', '-m', dir, '-o', path.join(dir, '..', 'costs.csv')]);
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(new RegExp(`^error: .*'${path.join(dir, file).replace(/[.]/g, '\\.')}' is a FIFO \\(named pipe\\), not a regular file: refused\\n$`));
+    });
+  }
+
+  for (const file of ['tokenizer.json', 'generation_config.json']) {
+    it(`a FIFO as ${file} (auto-opt)`, async () => {
+      const dir = await fixtureWithConfig({});
+      await import('node:fs/promises').then((fs) => fs.rm(path.join(dir, file)));
+      expect(spawnSync('mkfifo', [path.join(dir, file)]).status).toBe(0);
+      const run = await olive(['auto-opt', '-m', dir, '-o', path.join(dir, '..', 'out'), '--no-validate']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/is a FIFO \(named pipe\), not a regular file: refused\n$/);
     });
   }
 
