@@ -11,7 +11,7 @@ import { trackTemporary, untrackTemporary } from '../fs/temporaries.ts';
 /** How often a waiting run looks again: short next to a download, long enough not to spin. */
 export const LOCK_POLL_MS = 100;
 /**
- * A live owner whose download shows no progress for this long is stuck (its own idle timeout is 60 s, so a
+ * A live owner whose download shows no progress for this long is stuck (its own idle timeout is 30 s, so a
  * working one never stays still this long): the waiting run gives up, naming it. OLIVE_LOCK_STALL_MS overrides.
  */
 export const LOCK_STALL_MS = 10 * 60 * 1000;

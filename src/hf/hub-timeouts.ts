@@ -7,10 +7,13 @@
 
 /** A TCP + TLS handshake to a CDN takes well under a second; 10 s is undici's own default and covers a bad link. */
 export const HUB_CONNECT_TIMEOUT_MS = 10_000;
-/** Hub API answers and CDN redirects arrive in a second or two; 60 s allows a cold LFS object behind a slow CDN edge. */
-export const HUB_FIRST_BYTE_TIMEOUT_MS = 60_000;
-/** Between two body chunks of a download: a live transfer sends data every few ms, 60 s of silence is a dead one. */
-export const HUB_IDLE_TIMEOUT_MS = 60_000;
+/**
+ * Hub API answers and CDN redirects arrive in a second or two; Python's huggingface_hub allows 10 s
+ * (HF_HUB_ETAG_TIMEOUT), 30 s leaves room for a cold LFS object behind a slow CDN edge.
+ */
+export const HUB_FIRST_BYTE_TIMEOUT_MS = 30_000;
+/** Between two body chunks: a live transfer sends data every few ms; Python allows 10 s (HF_HUB_DOWNLOAD_TIMEOUT). */
+export const HUB_IDLE_TIMEOUT_MS = 30_000;
 /** A 429/503 Retry-After is honoured up to this; a hub asking for longer fails at once rather than seeming to hang. */
 export const HUB_RETRY_AFTER_CAP_MS = 60_000;
 

@@ -8,7 +8,7 @@ export type FailureKind = 'timeout' | 'cut' | 'refused' | 'disk' | 'other';
 
 export interface NetworkFailure {
   kind: FailureKind;
-  /** Says what happened, e.g. "no answer within 60 s (first-byte timeout)". */
+  /** Says what happened, e.g. "no answer within 30 s of the request (first-byte timeout)". */
   text: string;
 }
 

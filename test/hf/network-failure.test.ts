@@ -9,8 +9,8 @@ const failed = (code: string) => new TypeError('fetch failed', { cause: Object.a
 describe('describeNetworkFailure', () => {
   it('names the timeout that fired, a cut, a refusal, a full disk', () => {
     expect(describeNetworkFailure(failed('UND_ERR_CONNECT_TIMEOUT'), timeouts)).toEqual({ kind: 'timeout', text: 'no connection within 1.5 s (connect timeout)' });
-    expect(describeNetworkFailure(failed('UND_ERR_HEADERS_TIMEOUT'), timeouts).text).toBe('no answer within 60 s of the request (first-byte timeout)');
-    expect(describeNetworkFailure(failed('UND_ERR_BODY_TIMEOUT'), timeouts).text).toBe('the transfer stalled: no data for 60 s (idle timeout)');
+    expect(describeNetworkFailure(failed('UND_ERR_HEADERS_TIMEOUT'), timeouts).text).toBe('no answer within 30 s of the request (first-byte timeout)');
+    expect(describeNetworkFailure(failed('UND_ERR_BODY_TIMEOUT'), timeouts).text).toBe('the transfer stalled: no data for 30 s (idle timeout)');
     expect(describeNetworkFailure(failed('ECONNRESET'), timeouts).kind).toBe('cut');
     expect(describeNetworkFailure(failed('ECONNREFUSED'), timeouts).text).toBe('connection refused');
     expect(describeNetworkFailure(Object.assign(new Error('write'), { code: 'ENOSPC' }), timeouts).text).toBe('the disk is full (ENOSPC)');
