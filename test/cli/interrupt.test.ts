@@ -17,7 +17,7 @@ const tempDir = useTempDirs('olive-interrupt');
 
 /** Starts auto-opt over an earlier output and sends `signal` after `delayMs`; resolves when the process is gone. */
 async function interruptedRun(out: string, signal: NodeJS.Signals, delayMs: number): Promise<void> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'olive.js'), 'auto-opt', '-m', FIXTURE, '-o', out, '--force', '--no-validate'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'run-ts.js'), path.join(REPO_ROOT, 'src', 'olive.ts'), 'auto-opt', '-m', FIXTURE, '-o', out, '--force', '--no-validate'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   setTimeout(() => child.kill(signal), delayMs);
   await exited;

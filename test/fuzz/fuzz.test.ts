@@ -41,7 +41,7 @@ describe('fuzz', () => {
       await writeFile(path.join(dir, 'config.json'), JSON.stringify(mutate.json(config, ['num_hidden_layers', 'hidden_size', 'rms_norm_eps'])));
       const headerEnd = 8 + Number(work.safetensors.readBigUInt64LE(0));
       await writeFile(path.join(dir, 'model.safetensors'), mutate.bytes(work.safetensors, headerEnd));
-      const run = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'olive.js'), 'generate-cost-model', '-m', dir, '-o', path.join(dir, '..', 'c.csv')], { timeout: 60_000 }).then(
+      const run = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin', 'run-ts.js'), path.join(REPO_ROOT, 'src', 'olive.ts'), 'generate-cost-model', '-m', dir, '-o', path.join(dir, '..', 'c.csv')], { timeout: 60_000 }).then(
         (done) => ({ code: 0, stderr: done.stderr }),
         (failed: { code?: number; stderr?: string }) => ({ code: failed.code, stderr: failed.stderr ?? '' }),
       );
