@@ -8,6 +8,7 @@ import { version } from '../version.ts';
 import { addAutoOptCommand } from './commands/auto-opt.ts';
 import { addGenerateCostModelCommand } from './commands/generate-cost-model.ts';
 import { addGenerateCommand } from './commands/generate.ts';
+import { describeError } from '../fs/describe-error.ts';
 import { wantsStack } from './log-level.ts';
 
 export interface CliIo {
@@ -57,8 +58,7 @@ function reportError(error: unknown, argv: string[], io: CliIo): number {
     if (showStack && error.stack) io.stderr(`${error.stack}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`error: ${message}\n`);
+  io.stderr(`error: ${describeError(error)}\n`);
   if (showStack && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return 1;
 }

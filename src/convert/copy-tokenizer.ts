@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+import { requireRegularFile } from '../fs/regular-file.ts';
 import { TOKENIZER_FILES } from '../hf/model-files.ts';
 
 export { TOKENIZER_FILES };
@@ -12,6 +13,7 @@ export async function copyTokenizerFiles(modelDir: string, outDir: string): Prom
   for (const name of TOKENIZER_FILES) {
     const source = path.join(modelDir, name);
     if (!existsSync(source)) continue;
+    requireRegularFile(source, name);
     const target = path.join(outDir, name);
     if (path.resolve(source) !== path.resolve(target)) await copyFile(source, target);
     copied.push(target);

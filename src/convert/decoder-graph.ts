@@ -113,10 +113,23 @@ function inputNorm(layer: number): NormSpec {
   return { name: `/model/layers.${layer}/input_layernorm`, module: `${layerPrefix(layer)}.input_layernorm` };
 }
 
+/** Rope scaling stretches a model past its trained positions by a factor of 4-40; 64 times is past any of them. */
+export const MAX_CONTEXT_STRETCH = 64;
+/** The cos and sin caches (float32, head_dim values per position) for 2M positions at head_dim 128: past any real context. */
+export const MAX_ROTARY_CACHE_BYTES = 1 << 30;
+
+/** The context length, checked before the rotary caches are sized from it. */
 function resolveContextLength(spec: Architecture, requested: number | undefined): number {
-  if (requested === undefined) return spec.maxPositions;
-  if (!Number.isSafeInteger(requested) || requested <= 0) throw new OliveError(`contextLength must be a positive integer, got ${requested}`);
-  return requested;
+  const context = requested ?? spec.maxPositions;
+  if (!Number.isSafeInteger(context) || context <= 0) throw new OliveError(`contextLength must be a positive integer, got ${requested}`);
+  if (requested !== undefined && requested > spec.maxPositions * MAX_CONTEXT_STRETCH) {
+    throw new OliveError(`context length ${requested} is more than ${MAX_CONTEXT_STRETCH} times the model's max_position_embeddings (${spec.maxPositions}): refused`);
+  }
+  const cacheBytes = context * spec.headDim * Float32Array.BYTES_PER_ELEMENT;
+  if (cacheBytes > MAX_ROTARY_CACHE_BYTES) {
+    throw new OliveError(`context length ${context} needs ${cacheBytes} bytes of rotary caches, beyond the limit of ${MAX_ROTARY_CACHE_BYTES}: give a shorter --context-length`);
+  }
+  return context;
 }
 
 function graphValues(values: ValueInfoProto[]): GraphValue[] {

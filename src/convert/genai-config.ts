@@ -2,11 +2,11 @@
  * genai_config.json for a single-decoder model (ORT GenAI's schema): sizes, I/O names, provider options and
  * search defaults, taking token ids and sampling settings from generation_config.json where the source has one.
  */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ParseError } from '../errors.ts';
-import type { HfConfig } from '../hf/config.ts';
+import { readSmallTextFile } from '../fs/regular-file.ts';
+import { MAX_CONFIG_BYTES, type HfConfig } from '../hf/config.ts';
 import type { AttentionKind } from './build-context.ts';
 import type { Architecture } from '../arch/architecture.ts';
 import type { ExecutionProvider } from '../providers.ts';
@@ -29,9 +29,10 @@ interface GenerationConfig {
 
 async function readGenerationConfig(modelDir: string): Promise<GenerationConfig> {
   const file = path.join(modelDir, 'generation_config.json');
-  if (!existsSync(file)) return {};
+  const text = await readSmallTextFile(file, MAX_CONFIG_BYTES, 'generation_config.json');
+  if (text === undefined) return {};
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as GenerationConfig;
+    return JSON.parse(text) as GenerationConfig;
   } catch (error) {
     throw new ParseError(file, `not valid JSON (${(error as Error).message})`);
   }

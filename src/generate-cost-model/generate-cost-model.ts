@@ -1,4 +1,7 @@
 /** `olive generate-cost-model` as a library call: model → modules → Olive cost table written atomically. */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { OliveError } from '../errors.ts';
 import { describeModules } from '../arch/describe-modules.ts';
 import { openArchitecture } from '../arch/open-architecture.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
@@ -38,6 +41,10 @@ export async function generateCostModel(options: GenerateCostModelOptions): Prom
   return { file, rows, totalBytes: totalBytes(rows), shapesFrom: source.checkpoint ? 'checkpoint' : 'config' };
 }
 
+/** `-o dir/` (or an existing folder) would become the hidden file `dir/.csv`: a folder is refused. */
 export function withCsvExtension(outputPath: string): string {
+  if (/[\\/]$/.test(outputPath) || statSync(outputPath, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new OliveError(`output path '${outputPath}' is a folder: give a file name, e.g. '${path.join(outputPath, `cost-model${COST_CSV_EXTENSION}`)}'`);
+  }
   return outputPath.endsWith(COST_CSV_EXTENSION) ? outputPath : `${outputPath}${COST_CSV_EXTENSION}`;
 }

@@ -3,9 +3,10 @@
  * headers are read; each tensor is reachable as a file-range source.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError, ParseError } from '../errors.ts';
+import { readSmallTextFile } from '../fs/regular-file.ts';
+import { plainRelativePath } from '../fs/safe-path.ts';
 import { readSafetensorsHeader, type SafetensorsHeader, type SafetensorsTensorInfo } from './safetensors.ts';
 import type { TensorSource } from '../onnx/tensor-source.ts';
 
@@ -20,23 +21,23 @@ export interface Checkpoint {
 
 export const SINGLE_FILE = 'model.safetensors';
 export const INDEX_FILE = 'model.safetensors.index.json';
+/** A 405B model's index (thousands of tensors) is a few hundred KB; 64 MiB is past any, and is read into memory. */
+export const MAX_INDEX_BYTES = 64 * 1024 * 1024;
 
 /** The safetensors files of a folder, in index order; empty when it has none. */
 export async function listSafetensorsFiles(dir: string): Promise<string[]> {
   const indexPath = path.join(dir, INDEX_FILE);
-  if (existsSync(indexPath)) {
+  const text = await readSmallTextFile(indexPath, MAX_INDEX_BYTES, INDEX_FILE);
+  if (text !== undefined) {
     let index: { weight_map?: Record<string, string> };
     try {
-      index = JSON.parse(await readFile(indexPath, 'utf8'));
+      index = JSON.parse(text);
     } catch (error) {
       throw new ParseError(indexPath, `not valid JSON (${(error as Error).message})`);
     }
     if (!index.weight_map || typeof index.weight_map !== 'object') throw new ParseError(indexPath, 'has no weight_map');
     const files = [...new Set(Object.values(index.weight_map))];
-    for (const file of files) {
-      if (path.isAbsolute(file) || file.split(/[\\/]/).includes('..')) throw new ParseError(indexPath, `shard '${file}' is outside the folder`);
-    }
-    return files.map((f) => path.join(dir, f));
+    return files.map((file) => path.join(dir, plainRelativePath(file, `${indexPath}: shard`)));
   }
   const single = path.join(dir, SINGLE_FILE);
   return existsSync(single) ? [single] : [];

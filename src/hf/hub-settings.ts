@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
+import { hubTimeouts, type HubTimeouts } from './hub-timeouts.ts';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -18,17 +19,34 @@ export interface HubSettings {
   offline: boolean;
   /** The hub cache root (Python's layout: models--org--name/{blobs,refs,snapshots}). */
   cacheDir: string;
+  /** Connect, first-byte and idle timeouts, Retry-After cap (OLIVE_HUB_*_MS override them). */
+  timeouts: HubTimeouts;
+}
+
+function hubHome(env: NodeJS.ProcessEnv): string {
+  return env.HF_HOME ?? path.join(env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'huggingface');
+}
+
+function hubCacheDir(env: NodeJS.ProcessEnv, home: string): string {
+  return env.HF_HUB_CACHE ?? env.HUGGINGFACE_HUB_CACHE ?? path.join(home, 'hub');
+}
+
+/** HF_HOME (token, cache) and the hub cache itself: folders nothing may delete (they can lie apart). */
+export function hubCacheFolders(env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = hubHome(env);
+  return [home, hubCacheDir(env, home)];
 }
 
 export function hubSettings(env: NodeJS.ProcessEnv = process.env): HubSettings {
-  const home = env.HF_HOME ?? path.join(env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'huggingface');
+  const home = hubHome(env);
   const token = env.HF_TOKEN || storedToken(home);
   if (token !== undefined && !token.startsWith('hf_')) throw new OliveError(`HF_TOKEN must start with 'hf_'`);
   return {
     endpoint: (env.HF_ENDPOINT || DEFAULT_HUB_ENDPOINT).replace(/\/+$/, ''),
     token,
     offline: TRUE_VALUES.has((env.HF_HUB_OFFLINE ?? '').toLowerCase()),
-    cacheDir: env.HF_HUB_CACHE ?? env.HUGGINGFACE_HUB_CACHE ?? path.join(home, 'hub'),
+    cacheDir: hubCacheDir(env, home),
+    timeouts: hubTimeouts(env),
   };
 }
 

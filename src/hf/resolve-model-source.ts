@@ -8,6 +8,8 @@ import { modelInfo } from '@huggingface/hub';
 import type { CheckpointShapes } from '../arch/types.ts';
 import { OliveError } from '../errors.ts';
 import { readConfig, type HfConfig } from './config.ts';
+import { plainComponent } from '../fs/safe-path.ts';
+import { requireConfigMatchesCheckpoint } from './check-config-shapes.ts';
 import { downloadToCache } from './download-to-cache.ts';
 import { fetchHubTensorShapes } from './fetch-hub-tensor-shapes.ts';
 import { cachedCommit, repoCacheDir, snapshotDir, writeRef } from './hub-cache.ts';
@@ -22,7 +24,14 @@ export const DEFAULT_REVISION = 'main';
 const CONFIG_FILE = 'config.json';
 const NO_SAFETENSORS = 'no model.safetensors or model.safetensors.index.json: only safetensors checkpoints can be converted';
 
+/** The model ready to read, its config.json checked against its checkpoint's tensors. */
 export async function resolveModelSource(idOrPath: string, options: ResolveModelOptions): Promise<ModelSource> {
+  const source = await resolveUnchecked(idOrPath, options);
+  requireConfigMatchesCheckpoint(source.config, source.checkpoint);
+  return source;
+}
+
+async function resolveUnchecked(idOrPath: string, options: ResolveModelOptions): Promise<ModelSource> {
   const argument = parseModelArgument(idOrPath);
   if (argument.kind === 'local') return localModelSource(argument.dir, options);
   const settings = hubSettings(options.env);
@@ -107,7 +116,7 @@ async function fetchedHubSource(repo: string, settings: HubSettings, options: Re
   }
   const download = (file: string) =>
     downloadToCache({ ...context, commit, file, onProgress: options.onProgress }).catch((error: unknown) => {
-      throw hubFailure(error, repo, `download of ${file}`, settings);
+      throw hubFailure(error, repo, `download of ${file}`, settings, true);
     });
   // config.json first: a model the caller refuses costs no weight download
   await download(CONFIG_FILE);
@@ -122,7 +131,11 @@ async function fetchedHubSource(repo: string, settings: HubSettings, options: Re
 async function repoFiles(context: HubRepoContext, revision: string): Promise<{ commit: string; files: string[] }> {
   try {
     const info = await modelInfo({ ...context.client, name: context.repo, revision, additionalFields: ['sha', 'filePaths'] });
-    return { commit: info.sha, files: info.filePaths };
+    const files: unknown = info.filePaths;
+    if (!Array.isArray(files) || !files.every((file) => typeof file === 'string')) {
+      throw new OliveError(`file list (${revision}) of '${context.repo}' from ${context.settings.endpoint} is not a list of file names`);
+    }
+    return { commit: plainComponent(info.sha, `commit sha of '${context.repo}' from the hub`), files };
   } catch (error) {
     throw hubFailure(error, context.repo, `file list (${revision})`, context.settings);
   }
@@ -133,6 +146,6 @@ async function hubCheckpoint(context: HubRepoContext, commit: string, weightsFil
   try {
     return { source: context.repo, tensors: await fetchHubTensorShapes(context.client, context.repo, commit, weightsFile) };
   } catch (error) {
-    throw hubFailure(error, context.repo, 'safetensors headers', context.settings);
+    throw hubFailure(error, context.repo, 'safetensors headers', context.settings, true);
   }
 }

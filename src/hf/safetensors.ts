@@ -4,6 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import { ParseError } from '../errors.ts';
+import { requireRegularFile } from '../fs/regular-file.ts';
 import type { TensorSource } from '../onnx/tensor-source.ts';
 
 /** A header larger than this is not a safetensors file (the format itself caps it at 100 MB). */
@@ -54,7 +55,19 @@ export function parseSafetensorsHeader(file: string, json: Uint8Array, fileSize:
     }
     tensors.set(name, tensorInfo(file, name, entry, dataStart, fileSize));
   }
+  requireDisjoint(file, [...tensors.values()]);
   return { file, tensors, metadata, dataStart };
+}
+
+/** Two tensors sharing bytes would alias each other's weights: the format requires disjoint data_offsets. */
+function requireDisjoint(file: string, tensors: SafetensorsTensorInfo[]): void {
+  const byOffset = tensors.filter((t) => t.length > 0).sort((a, b) => a.offset - b.offset);
+  for (let i = 1; i < byOffset.length; i++) {
+    const [before, after] = [byOffset[i - 1], byOffset[i]];
+    if (after.offset < before.offset + before.length) {
+      throw new ParseError(file, `tensors '${before.name}' and '${after.name}' overlap: their data_offsets share bytes`);
+    }
+  }
 }
 
 function tensorInfo(file: string, name: string, entry: unknown, dataStart: number, fileSize: number | undefined): SafetensorsTensorInfo {
@@ -85,6 +98,7 @@ function tensorInfo(file: string, name: string, entry: unknown, dataStart: numbe
 
 /** Read only the header of a local safetensors file. */
 export async function readSafetensorsHeader(file: string): Promise<SafetensorsHeader> {
+  requireRegularFile(file, 'safetensors file');
   const handle = await open(file, 'r').catch(() => {
     throw new ParseError(file, 'safetensors file not found');
   });

@@ -5,6 +5,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
+import { requireRegularFile } from '../fs/regular-file.ts';
 import { DataLocation, type TensorProto } from './types.ts';
 import type { TensorSource } from './tensor-source.ts';
 
@@ -64,6 +65,7 @@ export function resolveExternalData(tensor: TensorProto, modelDir: string): Tens
   if (real !== realDir && !real.startsWith(realDir + path.sep)) {
     throw new OliveError(`tensor '${name}': external data location '${location}' leaves the model's folder (through a symlink)`);
   }
+  requireRegularFile(real, `tensor '${name}': external data file`);
   const size = statSync(real).size;
   const length = info.length ?? size - info.offset;
   if (info.offset > size || info.offset + length > size || length < 0) {

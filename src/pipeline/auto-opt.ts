@@ -1,9 +1,10 @@
 /**
- * `olive auto-opt` as a library call: load → convert → optimize/quantize → plan → split → validate → write
+ * `olive auto-opt` as a library call: load → convert → optimize/quantize → plan → split → validate → publish
  * (REFERENCE §1, §3, §4). Intermediate models go to a work folder beside the output and are removed at the end;
- * the output folder appears whole or not at all.
+ * the output is assembled and validated in a staging folder and only then renamed into place, so it appears whole
+ * or not at all, and a failed run (validation included) leaves an earlier output as it was.
  */
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
 import { openArchitecture } from '../arch/open-architecture.ts';
@@ -14,14 +15,17 @@ import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-o
 import { resolveQuantizeOptions } from '../passes/quantize/options.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { copySideFiles } from '../split/copy-side-files.ts';
-import { splitModel } from '../split/split-model.ts';
-import { requireOutsideInput, requireReplaceable } from '../fs/output-folder.ts';
-import { trackTemporary, untrackTemporary } from '../fs/temporaries.ts';
+import { publishedAt, writeSplitFolder } from '../split/split-model.ts';
+import { createStaging, discardStaging, publishStaging, requireOutsideInput, requireReplaceable, type ProtectedFolder } from '../fs/output-folder.ts';
+import { makeRunFolder, removeStaleRunFolders } from '../fs/run-folders.ts';
+import { untrackTemporary } from '../fs/temporaries.ts';
+import { hubCacheFolders } from '../hf/hub-settings.ts';
+import { describeError } from '../fs/describe-error.ts';
 import type { SplitResult } from '../split/types.ts';
 import { classifyModelInput, type ModelInput } from './model-input.ts';
 import { ioPrecision, makePlan } from './make-plan.ts';
 import { planOnnxModel } from './plan-onnx-model.ts';
-import { carrySideFiles, publishModelFolder } from './publish-model-folder.ts';
+import { carrySideFiles, stageModelFolder } from './publish-model-folder.ts';
 import type { AutoOptOptions } from './options.ts';
 import { unsplitModelFiles, type UnsplitModelFiles } from '../layout/output-layout.ts';
 import type { Reporter } from './reporter.ts';
@@ -32,14 +36,20 @@ export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): P
   const timer = new StageTimer(reporter);
   const input = classifyModelInput(options.model);
   requireValidQuantizeOptions(options);
-  if (!options.dryRun) await requireReplaceable(options.outputPath, options.force);
+  const guarded = protectedFolders();
+  if (!options.dryRun) await requireReplaceable(options.outputPath, options.force, guarded);
   const loaded = await timer.run('load', `reading ${options.model}`, () => loadInput(input, options, reporter));
   if (!options.dryRun) requireOutsideInput(options.outputPath, inputFile(loaded));
   const plan = await timer.run('plan', describeSplitRequest(options), () => planFor(loaded, options));
   const result = options.dryRun
     ? summarize({ options, input: loaded, plan, timings: timer.timings })
-    : await inWorkFolder(options.outputPath, (work) => produce({ options, loaded, plan, work, timer, reporter }));
-  return saveRunConfig(options, plan, result);
+    : await inWorkFolder(options.outputPath, (work) => produce({ options, loaded, plan, work, timer, reporter, guarded }));
+  return options.dryRun ? saveRunConfig(options, plan, result) : result;
+}
+
+/** --force never removes the Hugging Face cache (downloaded weights, the token) or a folder holding it. */
+function protectedFolders(): ProtectedFolder[] {
+  return hubCacheFolders(process.env).map((folder) => ({ path: folder, what: 'the Hugging Face cache' }));
 }
 
 /** A bad --block-size or --accuracy-level fails before anything is loaded or converted, on a dry run too. */
@@ -56,32 +66,50 @@ interface Production {
   work: string;
   timer: StageTimer;
   reporter: Reporter;
+  guarded: ProtectedFolder[];
 }
 
-/** Convert, optimize, then either publish the one model or split (and validate) it into the output folder. */
-async function produce({ options, loaded, plan, work, timer, reporter }: Production): Promise<AutoOptResult> {
+/**
+ * Convert, optimize, then stage the one model or split (and validate) it in a staging folder, with the run
+ * configuration; only a staged output that passed is published.
+ */
+async function produce(production: Production): Promise<AutoOptResult> {
+  const { options, loaded, plan, work, timer, reporter } = production;
   const convertedPath = await timer.run('convert', 'building the ONNX graph', () => convert(loaded, options, work, reporter));
   const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () => optimizeFor(convertedPath, loaded, options, work, reporter));
   const modelPath = optimized?.modelPath ?? convertedPath;
   // the optimized model's folder lacks the tokenizer and genai_config.json that the split and the output carry
   await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
-  if (!plan) {
-    await timer.run('write', options.outputPath, () => publishModelFolder(path.dirname(modelPath), modelPath, options, outputFiles(options)));
-    return summarize({ options, input: loaded, plan, optimized, timings: timer.timings });
+  const staged = await inStaging(production, async (staging) => {
+    if (!plan) return void (await timer.run('write', options.outputPath, () => stageModelFolder(path.dirname(modelPath), modelPath, staging, outputFiles(options))));
+    return timer.run('split', `${plan.splits.length} splits`, () =>
+      writeSplitFolder(
+        { modelPath, plan, outDir: staging, validate: options.validate, provider: options.provider, onProgress: (message) => reporter.info(message) },
+        options.outputPath,
+      ),
+    );
+  });
+  const split = staged.value && publishedAt(staged.value, options.outputPath);
+  const fileBytes = split && (await splitFileBytes(split));
+  const result = summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
+  return staged.configFile ? { ...result, config_file: staged.configFile } : result;
+}
+
+/**
+ * A staging folder beside the output for `stage` to fill, then (with --save_config_file's file) published in
+ * one swap; removed instead when anything fails.
+ */
+async function inStaging<T>({ options, plan, guarded }: Production, stage: (staging: string) => Promise<T>): Promise<{ value: T; configFile?: string }> {
+  const staging = await createStaging(options.outputPath);
+  try {
+    const value = await stage(staging);
+    if (options.saveConfigFile) await writeRunConfig(staging, options, plan);
+    await publishStaging(staging, options.outputPath, options.force, guarded);
+    return { value, configFile: options.saveConfigFile ? path.join(options.outputPath, RUN_CONFIG_FILE) : undefined };
+  } catch (error) {
+    await discardStaging(staging);
+    throw error;
   }
-  const split = await timer.run('split', `${plan.splits.length} splits`, () =>
-    splitModel({
-      modelPath,
-      plan,
-      outDir: options.outputPath,
-      force: options.force,
-      validate: options.validate,
-      provider: options.provider,
-      onProgress: (message) => reporter.info(message),
-    }),
-  );
-  const fileBytes = await splitFileBytes(split);
-  return summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
 }
 
 /** The unsplit output's model and data file names in the chosen layout. */
@@ -91,7 +119,7 @@ function outputFiles(options: AutoOptOptions): UnsplitModelFiles {
 
 /** Intermediate models live in a folder beside the output (same file system), removed whatever happens. */
 async function inWorkFolder<T>(outputPath: string, work: (folder: string) => Promise<T>): Promise<T> {
-  const folder = trackTemporary(await createWorkFolder(outputPath));
+  const folder = await createWorkFolder(outputPath);
   try {
     return await work(folder);
   } finally {
@@ -169,13 +197,17 @@ function describeSplitRequest(options: AutoOptOptions): string {
   return `memory budget ${split.memoryBytes} bytes${split.costModel ? ` from ${split.costModel}` : ''}`;
 }
 
+/** Work folders are named with the run's pid: those of killed runs are removed by the next run. */
+const WORK_FOLDER_PREFIX = '.olive-work-';
+
 async function createWorkFolder(outputPath: string): Promise<string> {
   const parent = path.dirname(path.resolve(outputPath));
   try {
     await mkdir(parent, { recursive: true });
-    return await mkdtemp(path.join(parent, '.olive-work-'));
+    await removeStaleRunFolders(parent, WORK_FOLDER_PREFIX);
+    return await makeRunFolder(parent, WORK_FOLDER_PREFIX);
   } catch (error) {
-    throw new OliveError(`cannot write the output folder '${outputPath}': ${(error as Error).message}`, { cause: error });
+    throw new OliveError(`cannot write the output folder '${outputPath}': ${describeError(error)}`, { cause: error });
   }
 }
 
@@ -196,10 +228,15 @@ async function splitFileBytes(split: SplitResult): Promise<number[]> {
  */
 export const RUN_CONFIG_FILE = 'auto-opt-config.json';
 
+/** A dry run writes only the run configuration, into the output folder. */
 async function saveRunConfig(options: AutoOptOptions, plan: SplitPlan | undefined, result: AutoOptResult): Promise<AutoOptResult> {
   if (!options.saveConfigFile) return result;
   await mkdir(options.outputPath, { recursive: true });
-  const file = path.join(options.outputPath, RUN_CONFIG_FILE);
+  return { ...result, config_file: await writeRunConfig(options.outputPath, options, plan) };
+}
+
+async function writeRunConfig(folder: string, options: AutoOptOptions, plan: SplitPlan | undefined): Promise<string> {
+  const file = path.join(folder, RUN_CONFIG_FILE);
   await writeFile(file, `${JSON.stringify({ options, plan: plan ?? null }, null, 2)}\n`);
-  return { ...result, config_file: file };
+  return file;
 }

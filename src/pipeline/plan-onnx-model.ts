@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readCostCsv } from '../cost/read-cost-csv.ts';
 import { OliveError } from '../errors.ts';
-import { readConfig } from '../hf/config.ts';
+import { CONFIG_LIMITS, readConfig } from '../hf/config.ts';
 import { readModel } from '../onnx/read-model.ts';
 import { layerOf } from '../plan/layer-of.ts';
 import { planEqualSplits } from '../plan/plan-equal-splits.ts';
@@ -50,5 +50,18 @@ async function decoderLayers(modelPath: string): Promise<{ stack: string; count:
   if (!stack || !found) {
     throw new OliveError(`${modelPath}: no decoder layers found in node names or module metadata (expected e.g. /model/layers.0/…)`);
   }
-  return { stack, count: Math.max(...found) + 1 };
+  return { stack, count: layerCount(modelPath, stack, found) };
+}
+
+/** Layers 0..N-1 each named by some node; a stray index (layer 9,999,999 in one node's name) would size arrays. */
+function layerCount(modelPath: string, stack: string, found: Set<number>): number {
+  let highest = -1;
+  for (const index of found) highest = Math.max(highest, index);
+  if (highest + 1 > CONFIG_LIMITS.num_hidden_layers) {
+    throw new OliveError(`${modelPath}: a node names ${stack}.${highest}, beyond the limit of ${CONFIG_LIMITS.num_hidden_layers} layers: refused`);
+  }
+  if (found.size !== highest + 1) {
+    throw new OliveError(`${modelPath}: nodes name ${found.size} layers of ${stack} but indices up to ${highest}: the layers must be numbered 0 to N-1`);
+  }
+  return found.size;
 }

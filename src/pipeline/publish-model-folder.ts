@@ -1,12 +1,10 @@
 /**
- * The unsplit result (no split flags, as Olive): the model and its data file moved from the work folder into a
- * staging folder with the files that travel with it, then renamed into place.
+ * The unsplit result (no split flags, as Olive): the model and its data file moved from the work folder into the
+ * staging folder with the files that travel with it (auto-opt then renames the staging folder into place).
  */
 import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { copySideFiles } from '../split/copy-side-files.ts';
-import { createStaging, discardStaging, publishStaging } from '../fs/output-folder.ts';
-import type { AutoOptOptions } from './options.ts';
 import { GENAI_CONFIG_FILE, MODEL_FILE, dataFileName, unsplitModelFiles, type UnsplitModelFiles } from '../layout/output-layout.ts';
 import { relocateExternalData } from '../onnx/relocate-external-data.ts';
 import { carryChatTemplate, declareExternalData, pointGenaiConfigAt } from './output-settings.ts';
@@ -16,28 +14,16 @@ export { GENAI_CONFIG_FILE, MODEL_FILE as OUTPUT_MODEL_FILE };
 const OLIVE_FILES = unsplitModelFiles('olive', 'fp32', 'fp32');
 
 /**
- * Move modelPath (and `<modelPath>.data`) to the output under the layout's names (model.onnx by default), with the
+ * Move modelPath (and `<modelPath>.data`) into staging under the layout's names (model.onnx by default), with the
  * side files found in sideFilesDir.
  */
-export async function publishModelFolder(
-  sideFilesDir: string,
-  modelPath: string,
-  options: Pick<AutoOptOptions, 'outputPath' | 'force'>,
-  files: UnsplitModelFiles = OLIVE_FILES,
-): Promise<void> {
-  const staging = await createStaging(options.outputPath);
-  try {
-    const hasData = await moveModel(modelPath, staging, files);
-    await carrySideFiles(sideFilesDir, staging);
-    await carryChatTemplate(staging);
-    if (files.layout === 'transformers.js') {
-      await pointGenaiConfigAt(staging, files);
-      await declareExternalData(staging, files, hasData);
-    }
-    await publishStaging(staging, options.outputPath, options.force);
-  } catch (error) {
-    await discardStaging(staging);
-    throw error;
+export async function stageModelFolder(sideFilesDir: string, modelPath: string, staging: string, files: UnsplitModelFiles = OLIVE_FILES): Promise<void> {
+  const hasData = await moveModel(modelPath, staging, files);
+  await carrySideFiles(sideFilesDir, staging);
+  await carryChatTemplate(staging);
+  if (files.layout === 'transformers.js') {
+    await pointGenaiConfigAt(staging, files);
+    await declareExternalData(staging, files, hasData);
   }
 }
 

@@ -4,12 +4,14 @@
  * ONNX Runtime themselves).
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
+import { makeRunFolder, removeStaleRunFolders } from '../fs/run-folders.ts';
+import { untrackTemporary } from '../fs/temporaries.ts';
 import { writeTensorFile } from './tensor-file.ts';
 import { nodeScriptArgs, siblingModule } from '../runnable-module.ts';
 
@@ -17,6 +19,7 @@ const run = promisify(execFile);
 const PROBE = nodeScriptArgs(siblingModule('./rss-probe', import.meta.url));
 /** A probe that takes longer than this is stuck (a model that fits in memory loads and runs once in minutes). */
 export const PROBE_TIMEOUT_MS = 10 * 60 * 1000;
+const RSS_FOLDER_PREFIX = 'olive-rss-';
 
 export interface ChildMemory {
   /** RSS of the child with ONNX Runtime loaded, before the model. */
@@ -26,7 +29,9 @@ export interface ChildMemory {
 }
 
 export async function measureChildMemory(modelPath: string, ortProvider: string, inputs?: Record<string, ort.Tensor>): Promise<ChildMemory> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'olive-rss-'));
+  // named by pid and removed on Ctrl-C; those of killed runs go at the next measurement
+  await removeStaleRunFolders(os.tmpdir(), RSS_FOLDER_PREFIX);
+  const dir = await makeRunFolder(os.tmpdir(), RSS_FOLDER_PREFIX);
   try {
     const inputsFile = inputs ? path.join(dir, 'inputs.tensors') : undefined;
     if (inputsFile) await writeTensorFile(inputsFile, inputs!);
@@ -34,6 +39,7 @@ export async function measureChildMemory(modelPath: string, ortProvider: string,
     return { baselineBytes: rssBeforeBytes, peakBytes: Math.max(0, peakRssBytes - rssBeforeBytes) };
   } finally {
     await rm(dir, { recursive: true, force: true });
+    untrackTemporary(dir);
   }
 }
 

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError, ParseError } from '../errors.ts';
+import { joinInside, plainComponent } from '../fs/safe-path.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { MODEL_CONFIG_FILE, SPLIT_PLAN_FILE } from '../layout/output-layout.ts';
 
@@ -20,10 +21,13 @@ export async function splitFilesOf(splitDir: string): Promise<string[]> {
   if (!Array.isArray(components) || components.length === 0) throw new ParseError(file, 'config.model_components is not a non-empty list');
   return components.map((component: { config?: { onnx_file_name?: unknown } } | null, i) => {
     const name = component?.config?.onnx_file_name;
-    if (!isPlainFileName(name)) {
-      throw new ParseError(file, `model_components[${i}].config.onnx_file_name is not a file name in the folder`);
+    const field = `model_components[${i}].config.onnx_file_name`;
+    try {
+      // one plain name, and no symlink out of the folder
+      return joinInside(splitDir, plainComponent(name, field), field);
+    } catch (error) {
+      throw new ParseError(file, `${field} is not a file name in the folder (${(error as Error).message})`);
     }
-    return path.join(splitDir, name);
   });
 }
 

@@ -1,8 +1,9 @@
 /**
  * Split an ONNX model into cascaded sub-models as Olive lays them out (REFERENCE §4, §5): split_{i}.onnx with
  * split_{i}.onnx.data, model_config.json (CompositeModel), genai_config.json (decoder-pipeline), split_plan.json
- * and the tokenizer files, all written into a staging folder beside outDir and renamed into place at the end.
- * Then, unless turned off, the result is validated against the unsplit model (runtime/validate-split.ts).
+ * and the tokenizer files, all written into a staging folder beside outDir. Unless turned off, the staged result
+ * is validated against the unsplit model (runtime/validate-split.ts) before it is renamed into place: a split that
+ * fails validation is never published, and an earlier output stays.
  */
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
@@ -61,10 +62,36 @@ interface CutModel {
 }
 
 export async function splitModel(options: SplitModelOptions): Promise<SplitResult> {
-  const progress = options.onProgress ?? (() => {});
-  const target = splitTarget(options);
   requireOutsideInput(options.outDir, options.modelPath);
   await requireReplaceable(options.outDir, options.force ?? false);
+  const staging = await createStaging(options.outDir);
+  try {
+    const result = await writeSplitFolder({ ...options, outDir: staging }, options.outDir);
+    await publishStaging(staging, options.outDir, options.force ?? false);
+    return publishedAt(result, options.outDir);
+  } catch (error) {
+    await discardStaging(staging);
+    throw error;
+  }
+}
+
+/** A result written and validated in a staging folder, its paths moved to where the folder was published. */
+export function publishedAt(result: SplitResult, outDir: string): SplitResult {
+  const validation = result.validation && {
+    ...result.validation,
+    splitDir: outDir,
+    splitFiles: result.validation.splitFiles.map((file) => path.join(outDir, path.basename(file))),
+  };
+  return { ...result, outDir, validation };
+}
+
+/**
+ * The split written into the existing, empty folder `options.outDir` (a staging folder) and validated there;
+ * nothing is published. `publishedAs` is the folder it is meant for, for messages.
+ */
+export async function writeSplitFolder(options: SplitModelOptions, publishedAs: string): Promise<SplitResult> {
+  const progress = options.onProgress ?? (() => {});
+  const target = splitTarget(options);
   const loaded = await readModel(options.modelPath);
   const cut = await cutModel(loaded, target, progress);
   const splits = await writeOutput(loaded, cut, target, options, progress);
@@ -80,7 +107,10 @@ export async function splitModel(options: SplitModelOptions): Promise<SplitResul
   };
   if (options.validate === false) return result;
   result.validation = await validateOutput(loaded, target, options, progress);
-  if (!result.validation.passed) throw new SplitValidationError(result, result.validation);
+  if (!result.validation.passed) {
+    const meantFor = publishedAt(result, publishedAs);
+    throw new SplitValidationError(meantFor, meantFor.validation!);
+  }
   return result;
 }
 
@@ -106,19 +136,12 @@ async function cutModel(loaded: LoadedModel, target: SplitTarget, progress: Prog
   return { index, cuts, infos, inferred };
 }
 
-/** Everything written into a staging folder, then renamed to outDir; on failure the staging folder is removed. */
+/** Splits, manifests and side files written into the (staging) folder options.outDir. */
 async function writeOutput(loaded: LoadedModel, cut: CutModel, target: SplitTarget, options: SplitModelOptions, progress: Progress): Promise<WrittenSplit[]> {
-  const staging = await createStaging(options.outDir);
-  try {
-    const splits = await writeSplits(loaded, cut, staging, progress);
-    await writeManifests(staging, cut.cuts, target, { modelDir: loaded.dir, modelAttributes: options.modelAttributes });
-    await copySideFiles(loaded.dir, staging);
-    await publishStaging(staging, options.outDir, options.force ?? false);
-    return splits;
-  } catch (error) {
-    await discardStaging(staging);
-    throw error;
-  }
+  const splits = await writeSplits(loaded, cut, options.outDir, progress);
+  await writeManifests(options.outDir, cut.cuts, target, { modelDir: loaded.dir, modelAttributes: options.modelAttributes });
+  await copySideFiles(loaded.dir, options.outDir);
+  return splits;
 }
 
 async function writeSplits(loaded: LoadedModel, cut: CutModel, staging: string, progress: Progress): Promise<WrittenSplit[]> {

@@ -1,4 +1,7 @@
-/** Validation found the cascade different from the unsplit model: the split is written, the report attached. */
+/**
+ * Validation found the cascade different from the unsplit model: the staged split was not published (an earlier
+ * output in its place is kept), the report attached.
+ */
 import { OliveError } from '../errors.ts';
 import type { ValidationReport } from '../runtime/types.ts';
 import type { SplitResult } from './types.ts';
@@ -8,7 +11,7 @@ export class SplitValidationError extends OliveError {
     readonly result: SplitResult,
     readonly report: ValidationReport,
   ) {
-    super(`split written to '${result.outDir}', but validation failed: ${firstFailure(report)} (formatValidationReport(error.report) has the details)`);
+    super(`split for '${result.outDir}' failed validation, so it was not published: ${firstFailure(report)} (formatValidationReport(error.report) has the details)`);
     this.name = 'SplitValidationError';
   }
 }

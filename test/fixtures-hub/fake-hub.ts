@@ -13,7 +13,12 @@ export type FakeFile = Buffer | { head: Buffer; size: number };
 export interface FakeRepo {
   sha: string;
   files: Map<string, FakeFile>;
+  /** ETags to send instead of the files' sha256 (a hostile or broken hub). */
+  etags?: Map<string, string>;
 }
+
+/** Takes over a request when it returns true: hangs, stalls, cuts, rate limits, endless answers. */
+export type Intercept = (path: string, request: IncomingMessage, response: ServerResponse) => boolean;
 
 /** A whole virtual file is never sent: fetching all of a multi-GB checkpoint is exactly what tests must catch. */
 const MAX_WHOLE_VIRTUAL_FILE_BYTES = 1 << 20;
@@ -30,6 +35,8 @@ export interface FakeHub {
   requests: ServedRequest[];
   /** The next request whose path ends with this suffix answers 500 once. */
   failOnce(pathSuffix: string): void;
+  /** Set to take over requests (cleared by assigning undefined). */
+  intercept: Intercept | undefined;
   close(): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ function fileBytes(content: FakeFile, start: number, end: number): Buffer {
 export async function startFakeHub(repos: Map<string, FakeRepo>, token?: string): Promise<FakeHub> {
   const requests: ServedRequest[] = [];
   const failures: string[] = [];
+  const hub = { intercept: undefined as Intercept | undefined };
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://hub').pathname);
     const served: ServedRequest = { method: request.method ?? 'GET', path, range: request.headers.range, bytesSent: 0 };
@@ -66,16 +74,17 @@ export async function startFakeHub(repos: Map<string, FakeRepo>, token?: string)
     if (token !== undefined && request.headers.authorization !== `Bearer ${token}`) {
       return sendJson(response, 401, { error: 'Invalid credentials' });
     }
+    if (hub.intercept?.(path, request, response)) return;
     route(repos, path, request, response, served);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  return Object.assign(hub, {
     url: `http://127.0.0.1:${port}`,
     requests,
-    failOnce: (suffix) => failures.push(suffix),
+    failOnce: (suffix: string) => void failures.push(suffix),
     close: () => closeServer(server),
-  };
+  });
 }
 
 function route(repos: Map<string, FakeRepo>, path: string, request: IncomingMessage, response: ServerResponse, served: ServedRequest): void {
@@ -112,7 +121,7 @@ function sendFile(repos: Map<string, FakeRepo>, name: string, revision: string, 
   const content = repo?.files.get(file);
   if (!repo || !content) return sendJson(response, 404, { error: 'Entry not found' }, 'EntryNotFound');
   const size = fileSize(content);
-  const headers = { ETag: `"${fileEtag(content)}"`, 'X-Repo-Commit': repo.sha, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
+  const headers = { ETag: repo.etags?.get(file) ?? `"${fileEtag(content)}"`, 'X-Repo-Commit': repo.sha, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
   const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
   if (!range) {
     if (!Buffer.isBuffer(content) && size > MAX_WHOLE_VIRTUAL_FILE_BYTES) return sendJson(response, 500, { error: 'test hub: whole multi-GB file requested' });

@@ -2,12 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hubTimeouts } from '../../src/hf/hub-timeouts.ts';
 import { DEFAULT_HUB_ENDPOINT, hubSettings } from '../../src/hf/hub-settings.ts';
 
 describe('hubSettings', () => {
   it('defaults like Python huggingface_hub', () => {
     const settings = hubSettings({ HOME: '/home/u', XDG_CACHE_HOME: '/xdg' });
-    expect(settings).toEqual({ endpoint: DEFAULT_HUB_ENDPOINT, token: undefined, offline: false, cacheDir: '/xdg/huggingface/hub' });
+    expect(settings).toEqual({ endpoint: DEFAULT_HUB_ENDPOINT, token: undefined, offline: false, cacheDir: '/xdg/huggingface/hub', timeouts: hubTimeouts({}) });
   });
 
   it('puts the cache under HF_HOME, and HF_HUB_CACHE wins over it', () => {

@@ -81,7 +81,7 @@ describe('resolveModelSource from the hub, headers only', () => {
   it('says clearly when the hub cannot be reached', async () => {
     const unreachable = { ...env, HF_ENDPOINT: 'http://127.0.0.1:9' };
     await expect(resolveModelSource('tiny-org/tiny-llama', { weights: 'headers', env: unreachable })).rejects.toThrow(
-      /from http:\/\/127.0.0.1:9 failed .*set HF_HUB_OFFLINE=1 to use only the cache/,
+      /from http:\/\/127.0.0.1:9 failed: fetch failed: bad port; set HF_HUB_OFFLINE=1 to use only the cache/,
     );
   });
 });

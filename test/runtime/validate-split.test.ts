@@ -54,7 +54,7 @@ describe('validateSplit', () => {
     expect(failing).not.toContain('present.0.key');
     expect(formatValidationReport(report)).toMatch(/FAILED/);
     const error = new SplitValidationError({ outDir: tampered } as SplitResult, report);
-    expect(error.message).toMatch(new RegExp(`^split written to '${tampered}', but validation failed: logits differs from the unsplit model's by up to [\\d.e-]+ at prefill \\(5 tokens\\)`));
+    expect(error.message).toMatch(new RegExp(`^split for '${tampered}' failed validation, so it was not published: logits differs from the unsplit model's by up to [\\d.e-]+ at prefill \\(5 tokens\\)`));
   });
 
   it('checks a CUDA-targeted split on CPU when CUDA is missing, and says so', async () => {
