@@ -14,23 +14,33 @@ const BLOCK_VALUES = 4 * 1024 * 1024;
 /** Small weights, like a trained model's, so float conversions see realistic magnitudes. */
 const WEIGHT_SCALE = 0.05;
 
+export interface SyntheticOptions {
+  /**
+   * Start each tensor at its own place in the block (wrapping round), so that no two tensors hold the same bytes.
+   * Memory benchmarks need it: ONNX Runtime keeps one prepacked copy of weights whose bytes are identical, so
+   * tensors cut from the same start would measure less than a real checkpoint does.
+   */
+  distinctTensors?: boolean;
+}
+
 /** Writes config.json and model.safetensors into modelDir; returns the bytes of weights written. */
-export async function writeSyntheticCheckpoint(modelDir: string, config: HfConfig, dtype: StorageDtype): Promise<number> {
+export async function writeSyntheticCheckpoint(modelDir: string, config: HfConfig, dtype: StorageDtype, options: SyntheticOptions = {}): Promise<number> {
   await writeFile(path.join(modelDir, 'config.json'), JSON.stringify(config));
-  const plans = tensorPlans(config, dtype, randomBlock(dtype));
+  const plans = tensorPlans(config, dtype, randomBlock(dtype), options.distinctTensors ?? false);
   await writeSafetensors(path.join(modelDir, 'model.safetensors'), plans);
   return plans.reduce((sum, plan) => sum + elementCount(plan.shape) * STORAGE_DTYPE_BYTES[dtype], 0);
 }
 
-function tensorPlans(config: HfConfig, dtype: StorageDtype, block: Uint8Array): TensorPlan[] {
+function tensorPlans(config: HfConfig, dtype: StorageDtype, block: Uint8Array, distinct: boolean): TensorPlan[] {
   const weights = new Map<string, number[]>();
   // a tied lm_head lists the embedding's tensor again: the checkpoint stores it once
   for (const module of describeModules(config)) for (const weight of module.weights) weights.set(weight.name, [...weight.shape]);
-  return [...weights].map(([name, shape]) => ({
+  const elementBytes = STORAGE_DTYPE_BYTES[dtype];
+  return [...weights].map(([name, shape], index) => ({
     name,
     shape,
     dtype,
-    bytes: () => blockChunks(block, elementCount(shape) * STORAGE_DTYPE_BYTES[dtype]),
+    bytes: () => blockChunks(block, elementCount(shape) * elementBytes, distinct ? startOf(index, block.length, elementBytes) : 0),
   }));
 }
 
@@ -43,8 +53,19 @@ function randomBlock(dtype: StorageDtype): Uint8Array {
   return encodeFloats(values, dtype);
 }
 
-function* blockChunks(block: Uint8Array, length: number): Generator<Uint8Array> {
-  for (let done = 0; done < length; done += block.length) yield block.subarray(0, Math.min(block.length, length - done));
+/** A start a prime number of elements further on for each tensor, so starts differ for thousands of tensors. */
+function startOf(index: number, blockBytes: number, elementBytes: number): number {
+  return ((index * 7919 * elementBytes) % blockBytes) - (((index * 7919 * elementBytes) % blockBytes) % elementBytes);
+}
+
+function* blockChunks(block: Uint8Array, length: number, start = 0): Generator<Uint8Array> {
+  let at = start;
+  for (let done = 0; done < length; ) {
+    const chunk = block.subarray(at, Math.min(block.length, at + length - done));
+    yield chunk;
+    done += chunk.length;
+    at = 0;
+  }
 }
 
 function elementCount(shape: readonly number[]): number {

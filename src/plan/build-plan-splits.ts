@@ -13,12 +13,18 @@ export function buildPlanSplits(units: readonly PlanUnit[], ends: readonly numbe
   return ends.map((end, index) => {
     const start = index === 0 ? 0 : ends[index - 1];
     const modules = units.slice(start, end).flatMap((unit) => unit.modules);
+    const allocation = measures.allocation(start, end);
+    const contents = measures.contents(start, end);
     return {
       index,
       modules: wholeLayersNamedOnce(modules, modulesPerLayer),
       layers: measures.layers(start, end),
       weight_bytes: measures.weightBytes(start, end),
       runtime_bytes: measures.runtimeBytes(start, end),
+      loaded_weight_bytes: allocation?.loadedWeightBytes ?? 0,
+      load_transient_bytes: allocation ? allocation.loadPeakBytes - allocation.loadedWeightBytes : 0,
+      embedding_table_bytes: measures.mappedTableBytes(start, end),
+      holds_logits: contents.holdsLogits,
       kv_cache_bytes: measures.kvCacheBytes(start, end),
       activation_bytes: measures.activationBytes(start, end),
       flops_per_token: measures.flops(start, end),

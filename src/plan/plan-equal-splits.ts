@@ -10,6 +10,7 @@ import { buildPlanSplits } from './build-plan-splits.ts';
 import { checkLayerCoverage } from './check-layer-coverage.ts';
 import { measureSegments } from './measure-segments.ts';
 import { planUnits, type PlanUnit } from './plan-units.ts';
+import { runtimeSettings } from './runtime-settings.ts';
 import type { RuntimeModel, SplitPlan } from './types.ts';
 
 export interface EqualPlanOptions {
@@ -29,6 +30,7 @@ export function planEqualSplits(numLayers: number, numSplits: number, options: E
   return {
     method: 'num-splits',
     context_length: model?.contextLength,
+    ...(model ? { runtime: runtimeSettings(model) } : {}),
     num_layers: numLayers,
     costs_known: rows !== undefined,
     splits: buildPlanSplits(units, arraySplitEnds(units, numLayers, numSplits), measureSegments(units, model)),
@@ -46,7 +48,7 @@ function checkCounts(numLayers: number, numSplits: number, model: RuntimeModel |
 function layersWithoutCosts(numLayers: number, layerStack: string): PlanUnit[] {
   return Array.from({ length: numLayers }, (_, index) => {
     const layerModule = `${layerStack}.${index}`;
-    return { label: layerModule, modules: [layerModule], weightBytes: 0, flops: 0, layer: index, role: 'layer' };
+    return { label: layerModule, modules: [layerModule], weightBytes: 0, flops: 0, layer: index, role: 'layer' as const };
   });
 }
 

@@ -13,6 +13,7 @@ import { measureSegments, type SegmentCost } from './measure-segments.ts';
 import { partitionBalanced } from './partition-balanced.ts';
 import { olivePlanRows, partitionOlive } from './partition-olive.ts';
 import { planUnits, type PlanUnit } from './plan-units.ts';
+import { runtimeSettings } from './runtime-settings.ts';
 import type { BudgetCovers, MemoryPlanOptions, SplitGranularity, SplitPlan } from './types.ts';
 
 export function planMemorySplits(rows: readonly CostRow[], budgetBytes: number, options: MemoryPlanOptions): SplitPlan {
@@ -34,6 +35,7 @@ export function planMemorySplits(rows: readonly CostRow[], budgetBytes: number, 
     budget_bytes: budgetBytes,
     budget_covers: budgetCovers,
     context_length: model.contextLength,
+    runtime: runtimeSettings(model),
     num_layers: model.numLayers,
     costs_known: true,
     splits: buildPlanSplits(units, ends, measures),
@@ -67,7 +69,7 @@ function requireEveryUnitFits(units: readonly PlanUnit[], cost: SegmentCost, bud
   const what =
     context.budgetCovers === 'weights'
       ? 'of weights'
-      : `at run time (weights, KV cache and activations for ${context.contextLength} tokens; a shorter --context-length needs less)`;
+      : `at run time (ONNX Runtime's overhead, weights as loaded, KV cache and activations for ${context.contextLength} tokens; a shorter --context-length needs less)`;
   throw new OliveError(
     `${kind} '${units[largest].label}' needs ${formatBytes(needed)} ${what}, more than the ${formatBytes(budgetBytes)} budget: ` +
       `the smallest budget that works is ${formatBytes(needed)} (${needed} bytes)`,

@@ -15,9 +15,10 @@
  */
 import type { CostRow } from '../cost/types.ts';
 import { layerOf } from './layer-of.ts';
+import type { WeightUses } from './ort-allocation.ts';
 
 export type UnitMode = 'module' | 'layer' | 'row';
-/** Which activation buffer sizes the unit at run time (see estimate-runtime.ts). */
+/** Which activation buffer sizes the unit at run time (see ort-allocation.ts). */
 export type ActivationRole = 'layer' | 'logits' | 'hidden';
 
 export interface PlanUnit {
@@ -29,6 +30,8 @@ export interface PlanUnit {
   /** The decoder layer the unit lies in, or null outside the stack. */
   layer: number | null;
   role: ActivationRole;
+  /** How ONNX Runtime holds the unit's weights; default: all of weightBytes loaded as it is. */
+  weights?: WeightUses;
 }
 
 export function planUnits(rows: readonly CostRow[], mode: UnitMode): PlanUnit[] {
@@ -90,7 +93,7 @@ function withSharedRows(units: PlanUnit[], shared: readonly CostRow[]): PlanUnit
   if (units.length === 0) return [unitOf(shared, labelOf(shared))];
   const [first, ...rest] = units;
   const extra = unitOf(shared, first.label);
-  return [{ ...first, modules: [...first.modules, ...extra.modules], flops: first.flops + extra.flops }, ...rest];
+  return [{ ...first, modules: [...first.modules, ...extra.modules], flops: first.flops + extra.flops, weights: first.weights }, ...rest];
 }
 
 function unitOf(rows: readonly CostRow[], label: string): PlanUnit {
@@ -104,5 +107,39 @@ function unitOf(rows: readonly CostRow[], label: string): PlanUnit {
     flops: rows.reduce((sum, row) => sum + row.numFlops, 0),
     layer: layer?.index ?? null,
     role: layer ? 'layer' : isHead ? 'logits' : 'hidden',
+    weights: weightUses(rows),
   };
+}
+
+/**
+ * The rows' weights by the way ONNX Runtime holds them, read off the cost table: a Linear costs 2 FLOPs per
+ * parameter (a MatMul or Gemm weight: float, or quantized when it has under 2 bytes per parameter), an embedding
+ * more parameters than FLOPs (a Gather table), anything else is loaded as it is.
+ */
+export function weightUses(rows: readonly CostRow[]): WeightUses {
+  const uses = noWeightUses();
+  for (const row of rows) {
+    const bytes = Math.ceil(row.numBytes);
+    const isLinear = row.numParams > 0 && row.numFlops === 2 * row.numParams;
+    const isTable = row.numFlops > 0 && row.numParams > row.numFlops;
+    const isFp32 = bytes >= 4 * row.numParams;
+    const isFp16 = !isFp32 && bytes >= 2 * row.numParams;
+    if (isLinear && isFp32) {
+      uses.matmulFp32Bytes += bytes;
+      uses.largestFp32Bytes = Math.max(uses.largestFp32Bytes, bytes);
+    } else if (isLinear && isFp16) {
+      uses.matmulFp16Bytes += bytes;
+      uses.largestFp16Bytes = Math.max(uses.largestFp16Bytes, bytes);
+    } else if (isLinear) {
+      uses.nbitsBytes += bytes;
+      uses.largestNbitsBytes = Math.max(uses.largestNbitsBytes, bytes);
+    } else if (isTable && isFp16) uses.tableFp16Bytes += bytes;
+    else if (isTable) uses.tableBytes += bytes;
+    else uses.otherBytes += bytes;
+  }
+  return uses;
+}
+
+export function noWeightUses(otherBytes = 0): WeightUses {
+  return { matmulFp32Bytes: 0, matmulFp16Bytes: 0, nbitsBytes: 0, tableBytes: 0, tableFp16Bytes: 0, otherBytes, largestFp32Bytes: 0, largestFp16Bytes: 0, largestNbitsBytes: 0 };
 }

@@ -18,6 +18,7 @@ export function runtimeModelFromConfig(config: HfConfig, ioPrecision: IoPrecisio
   return {
     numLayers: config.num_hidden_layers,
     numKvHeads: kvHeads(config),
+    numHeads: config.num_attention_heads,
     headDim: headDim(config),
     hiddenSize: config.hidden_size,
     intermediateSize: config.intermediate_size,

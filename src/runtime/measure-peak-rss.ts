@@ -24,8 +24,16 @@ const RSS_FOLDER_PREFIX = 'olive-rss-';
 export interface ChildMemory {
   /** RSS of the child with ONNX Runtime loaded, before the model. */
   baselineBytes: number;
-  /** Peak RSS above that baseline while loading the model (and running it, when inputs are given). */
+  /** Peak RSS above that baseline once the session is created: the runtime's own allocations and the weights as loaded. */
+  loadPeakBytes: number;
+  /** Peak RSS above that baseline while loading the model and running it (when inputs are given). */
   peakBytes: number;
+}
+
+interface ProbeOutput {
+  rssBeforeBytes: number;
+  loadPeakRssBytes: number;
+  peakRssBytes: number;
 }
 
 export async function measureChildMemory(modelPath: string, ortProvider: string, inputs?: Record<string, ort.Tensor>): Promise<ChildMemory> {
@@ -35,15 +43,16 @@ export async function measureChildMemory(modelPath: string, ortProvider: string,
   try {
     const inputsFile = inputs ? path.join(dir, 'inputs.tensors') : undefined;
     if (inputsFile) await writeTensorFile(inputsFile, inputs!);
-    const { rssBeforeBytes, peakRssBytes } = await runProbe([modelPath, ortProvider, ...(inputsFile ? [inputsFile] : [])]);
-    return { baselineBytes: rssBeforeBytes, peakBytes: Math.max(0, peakRssBytes - rssBeforeBytes) };
+    const probe = await runProbe([modelPath, ortProvider, ...(inputsFile ? [inputsFile] : [])]);
+    const above = (bytes: number) => Math.max(0, bytes - probe.rssBeforeBytes);
+    return { baselineBytes: probe.rssBeforeBytes, loadPeakBytes: above(probe.loadPeakRssBytes), peakBytes: above(probe.peakRssBytes) };
   } finally {
     await rm(dir, { recursive: true, force: true });
     untrackTemporary(dir);
   }
 }
 
-async function runProbe(args: string[]): Promise<{ rssBeforeBytes: number; peakRssBytes: number }> {
+async function runProbe(args: string[]): Promise<ProbeOutput> {
   let stdout: string;
   try {
     ({ stdout } = await run(process.execPath, [...PROBE, ...args], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 1024 * 1024 }));
@@ -51,5 +60,5 @@ async function runProbe(args: string[]): Promise<{ rssBeforeBytes: number; peakR
     const detail = String((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n').pop();
     throw new OliveError(`measuring the memory of '${path.basename(args[0])}' in a child process failed: ${detail}`);
   }
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as { rssBeforeBytes: number; peakRssBytes: number };
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as ProbeOutput;
 }

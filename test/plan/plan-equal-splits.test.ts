@@ -55,9 +55,17 @@ describe('planEqualSplits: numpy array_split of the layers, as Olive', () => {
     expect(plan.splits[1].weight_bytes).toBe(16 * layerBytes + 6144 + embeddingBytes);
     const kvPerLayer = 2 * 32 * 96 * 4096 * 2;
     expect(plan.splits[0].kv_cache_bytes).toBe(16 * kvPerLayer);
-    expect(plan.splits[0].activation_bytes).toBe(4096 * 2 * 8192 * 2);
-    expect(plan.splits[1].activation_bytes).toBe(4096 * 32064 * 2);
-    expect(plan.splits[1].runtime_bytes).toBe(plan.splits[1].weight_bytes + 16 * kvPerLayer + 4096 * 32064 * 2);
+    // fp16 on CPU computes in fp32: per token q/k/v (96 heads' worth × 96) + gate, up, product + hidden in and out, at 4 bytes
+    const layerPerToken = ((32 + 2 * 32) * 96 + 3 * 8192 + 2 * 3072) * 4;
+    // outputs made in fp32, then held twice in fp16 (ONNX Runtime's and the JavaScript copy); the KV cache's copy too
+    expect(plan.splits[0].activation_bytes).toBe(4096 * layerPerToken + 4096 * 3072 * (4 + 2 * 2) + 16 * kvPerLayer);
+    expect(plan.splits[1].activation_bytes).toBe(4096 * layerPerToken + 4096 * 32064 * (4 + 2 * 2) + 16 * kvPerLayer);
+    // fp16 MatMul weights (a layer less its two 3072-wide fp16 norms) are cast to fp32 and packed (2×) on CPU;
+    // the norms are loaded as they are
+    const normBytes = 2 * 3072 * 2;
+    expect(plan.splits[1].loaded_weight_bytes).toBe(2 * (16 * (layerBytes - normBytes) + embeddingBytes) + 16 * normBytes + 6144);
+    expect(plan.splits[1].holds_logits).toBe(true);
+    expect(plan.splits[1].runtime_bytes).toBe(plan.splits[1].loaded_weight_bytes + 16 * kvPerLayer + plan.splits[1].activation_bytes);
     expect(plan.context_length).toBe(4096);
   });
 

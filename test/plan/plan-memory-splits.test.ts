@@ -178,10 +178,12 @@ describe("planMemorySplits, strategy 'balanced'", () => {
     const byWeights = planMemorySplits(phiRows, 2 * GB, { model: phi });
     expect(plan.splits.length).toBeGreaterThan(byWeights.splits.length);
     for (const split of plan.splits) {
-      expect(split.runtime_bytes).toBe(split.weight_bytes + split.kv_cache_bytes + split.activation_bytes);
+      const running = split.loaded_weight_bytes + split.kv_cache_bytes + split.activation_bytes;
+      expect(split.runtime_bytes).toBe(Math.max(split.loaded_weight_bytes + split.load_transient_bytes, running));
       expect(split.runtime_bytes).toBeLessThanOrEqual(2 * GB);
     }
-    const layers = plan.splits.map((split) => split.layers!);
+    // lm_head's logits for 4096 tokens may leave it a split of its own
+    const layers = plan.splits.flatMap((split) => (split.layers ? [split.layers] : []));
     expect(layers[0][0]).toBe(0);
     expect(layers.at(-1)![1]).toBe(31);
   });
@@ -204,7 +206,7 @@ describe('planMemorySplits errors', () => {
   it('with a runtime budget points at the context length', () => {
     const longContext = { ...phi, contextLength: 131072 };
     expect(() => planMemorySplits(phiRows, 2 * GB, { budgetCovers: 'runtime', model: longContext })).toThrow(
-      /needs .* at run time \(weights, KV cache and activations for 131072 tokens; a shorter --context-length needs less\)/,
+      /needs .* at run time \(ONNX Runtime's overhead, weights as loaded, KV cache and activations for 131072 tokens; a shorter --context-length needs less\)/,
     );
   });
 
