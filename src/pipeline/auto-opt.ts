@@ -31,6 +31,7 @@ import { unsplitModelFiles, type UnsplitModelFiles } from '../layout/output-layo
 import type { Reporter } from './reporter.ts';
 import { StageTimer } from './stage-timer.ts';
 import { summarize, type AutoOptResult } from './result.ts';
+import { checkRuntimeBudget } from './check-runtime-budget.ts';
 
 export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): Promise<AutoOptResult> {
   const timer = new StageTimer(reporter);
@@ -82,9 +83,13 @@ async function produce(production: Production): Promise<AutoOptResult> {
   await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
   const staged = await inStaging(production, async (staging) => {
     if (!plan) return void (await timer.run('write', options.outputPath, () => stageModelFolder(path.dirname(modelPath), modelPath, staging, outputFiles(options))));
-    return timer.run('split', `${plan.splits.length} splits`, () =>
-      writeSplitFolder(
-        { modelPath, plan, outDir: staging, validate: options.validate, provider: options.provider, onProgress: (message) => reporter.info(message) },
+    return timer.run('split', `${plan.splits.length} splits`, async () =>
+      checkRuntimeBudget(
+        await writeSplitFolder(
+          { modelPath, plan, outDir: staging, validate: options.validate, provider: options.provider, onProgress: (message) => reporter.info(message) },
+          options.outputPath,
+        ),
+        plan,
         options.outputPath,
       ),
     );

@@ -15,6 +15,7 @@ import type { IoPrecision } from '../precisions.ts';
 import { runtimeModelFromConfig } from '../plan/runtime-model-from-config.ts';
 import type { MemoryPlanOptions, RuntimeModel, SplitPlan } from '../plan/types.ts';
 import type { AutoOptOptions } from './options.ts';
+import { withRuntimeOverhead } from './runtime-for-plan.ts';
 
 export interface PlanInputs {
   config: HfConfig;
@@ -24,7 +25,7 @@ export interface PlanInputs {
 export async function makePlan(options: AutoOptOptions, inputs: PlanInputs): Promise<SplitPlan | undefined> {
   const { split } = options;
   if (split.method === 'none') return undefined;
-  const runtime = runtimeModelFromConfig(inputs.config, ioPrecision(options), options.contextLength);
+  const runtime = await withRuntimeOverhead(runtimeModelFromConfig(inputs.config, ioPrecision(options), options.contextLength), options.provider);
   const computedRows = () => writtenCostRows(describeModules(inputs.config, inputs.checkpoint ?? undefined), options);
   if (split.method === 'num-splits') {
     return planEqualSplits(inputs.config.num_hidden_layers, split.numSplits, { rows: computedRows(), model: runtime });

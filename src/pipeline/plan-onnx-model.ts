@@ -17,6 +17,7 @@ import type { SplitPlan } from '../plan/types.ts';
 import { nodeModulePath } from '../split/module-path.ts';
 import { ioPrecision, memoryPlanOptions } from './make-plan.ts';
 import type { AutoOptOptions } from './options.ts';
+import { withRuntimeOverhead } from './runtime-for-plan.ts';
 
 export async function planOnnxModel(modelPath: string, options: AutoOptOptions): Promise<SplitPlan | undefined> {
   const { split } = options;
@@ -32,7 +33,7 @@ export async function planOnnxModel(modelPath: string, options: AutoOptOptions):
   }
   const config = await readConfig(configDir);
   const rows = await readCostCsv(split.costModel);
-  const runtime = runtimeModelFromConfig(config, ioPrecision(options), options.contextLength);
+  const runtime = await withRuntimeOverhead(runtimeModelFromConfig(config, ioPrecision(options), options.contextLength), options.provider);
   return planMemorySplits(rows, split.memoryBytes, memoryPlanOptions(options, runtime));
 }
 

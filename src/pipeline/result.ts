@@ -32,6 +32,7 @@ export interface AutoOptResult {
   shared_initializers: { name: string; bytes: number; splits: number[] }[];
   duplicated_bytes: number;
   quantization: { bits: number; block_size: number; quantized_nodes: number; left_nodes: number; bytes_before: number; bytes_after: number; left_bytes: number } | null;
+  /** The validation report (camelCase in the library; resultToJson writes it in snake_case like the rest). */
   validation: ValidationReport | null;
   stages: StageTiming[];
   /** Where --save_config_file wrote the run configuration. */
@@ -73,6 +74,17 @@ function withWrittenFiles(planned: PlanSplit, split: SplitResult | undefined, fi
   if (!written) return planned;
   const measured = split?.validation?.memory?.find((m) => m.index === planned.index);
   return { ...planned, file: written.file, file_bytes: fileBytes[planned.index] ?? 0, measured_peak_rss_bytes: measured?.peakRssBytes ?? null };
+}
+
+/** The result as --json prints it: one naming convention, snake_case like the plan (the validation report converted). */
+export function resultToJson(result: AutoOptResult): string {
+  return `${JSON.stringify({ ...result, validation: result.validation && snakeKeys(result.validation) }, null, 2)}\n`;
+}
+
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(inner)]));
 }
 
 function quantizationSummary(report: QuantizeReport): NonNullable<AutoOptResult['quantization']> {

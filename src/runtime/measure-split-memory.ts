@@ -1,18 +1,24 @@
 /**
  * Peak memory of each split, each measured in its own child process that loads the split and runs it on what it
- * was fed in the cascade's first step, set beside the plan's runtime estimate for that split.
+ * was fed in the cascade's memory run (a prefill of the measured length), set beside the plan's allocation
+ * estimate for that same length. The runtime's fixed overhead (an empty session, measured once per machine) is
+ * subtracted from the load peak to give the weights as loaded.
  */
 import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
+import { estimatePlannedSplit } from '../plan/runtime-settings.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import { measureChildMemory } from './measure-peak-rss.ts';
+import { runtimeOverhead } from './measure-ort-overhead.ts';
 import { ortProviderName } from './open-session.ts';
-import type { ExecutionProvider, Notes, SplitMemory } from './types.ts';
+import type { ExecutionProvider, MemoryRun, Notes, SplitMemory } from './types.ts';
 
 export interface SplitMemoryMeasurement {
   memory: SplitMemory[];
-  /** Largest RSS a measuring child had before loading its split (Node, tsx, ONNX Runtime). */
+  /** Largest RSS a measuring child had before loading its split (Node, tsx, ONNX Runtime, the inputs). */
   baseline: number;
+  overheadBytes: number;
+  overheadSource: string;
   notes: Notes;
 }
 
@@ -21,18 +27,32 @@ export async function measureSplitMemory(
   feeds: Record<string, ort.Tensor>[],
   plan: SplitPlan | undefined,
   provider: ExecutionProvider,
+  run: MemoryRun,
 ): Promise<SplitMemoryMeasurement> {
+  const overhead = await runtimeOverhead(provider);
+  // the estimate for this machine: the plan may have been made elsewhere, or without the overhead
+  const onThisMachine = plan?.runtime && { ...plan, runtime: { ...plan.runtime, provider, overhead_bytes: overhead.bytes } };
   const memory: SplitMemory[] = [];
   const baselines: number[] = [];
   for (const [index, file] of files.entries()) {
     const measured = await measureChildMemory(file, ortProviderName(provider), feeds[index]);
     baselines.push(measured.baselineBytes);
-    memory.push({ index, file: path.basename(file), peakRssBytes: measured.peakBytes, estimateBytes: plan?.splits[index]?.runtime_bytes });
+    const planned = onThisMachine?.splits[index];
+    const estimate = planned && estimatePlannedSplit(onThisMachine, planned, run.tokens);
+    memory.push({
+      index,
+      file: path.basename(file),
+      peakRssBytes: measured.peakBytes,
+      weightsAsLoadedBytes: Math.max(0, measured.loadPeakBytes - overhead.bytes),
+      estimateBytes: estimate?.totalBytes,
+      estimateWeightsAsLoadedBytes: estimate?.loadPeakBytes,
+      plannedWeightBytes: plan?.splits[index]?.weight_bytes,
+    });
   }
   const notes: Notes = {
-    checked: [`peak RSS of each split loading and running the first step, each in its own child process on ${provider}`],
-    notChecked: ['memory at full context length (the KV cache grows with it): that is in the estimate, not in the measurement'],
+    checked: [`peak RSS of each split loading and running ${run.description}, each in its own child process on ${provider}`],
+    notChecked: [],
   };
   if (provider !== 'CPUExecutionProvider') notes.notChecked.push(`accelerator memory on ${provider}: RSS counts host memory only`);
-  return { memory, baseline: Math.max(...baselines), notes };
+  return { memory, baseline: Math.max(...baselines), overheadBytes: overhead.bytes, overheadSource: overhead.source, notes };
 }

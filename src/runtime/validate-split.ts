@@ -16,9 +16,11 @@ import { openSession } from './open-session.ts';
 import { CascadeModel, SplitLoadError } from './cascade/cascade-model.ts';
 import { compareSteps, runSteps, type DecoderRunShape, type RunSchedule, type StepOutputs } from './run-steps.ts';
 import { splitFilesOf, splitPlanOf } from './split-files.ts';
-import type { ExecutionProvider, Notes, ValidationReport } from './types.ts';
+import type { ExecutionProvider, MemoryRun, Notes, ValidationReport } from './types.ts';
 
 export const DEFAULT_DECODER_RUN: DecoderRunShape = { prefillTokens: 5, decodeSteps: 3 };
+/** Memory is measured at the plan's context length up to this many tokens (a prefill of that length). */
+export const MAX_MEASURED_TOKENS = 4096;
 
 export interface ValidateSplitOptions {
   wholeModelPath: string;
@@ -31,6 +33,8 @@ export interface ValidateSplitOptions {
   /** Inputs for a model that is not a GenAI-style decoder; default: fixed values from its input metadata. */
   inputs?: Record<string, ort.Tensor>;
   decoderRun?: DecoderRunShape;
+  /** Tokens of the memory run's prefill; default the plan's context length, at most MAX_MEASURED_TOKENS. */
+  memoryTokens?: number;
 }
 
 function addNotes(notes: Notes, more: Notes): void {
@@ -46,10 +50,10 @@ export async function validateSplit(options: ValidateSplitOptions): Promise<Vali
   // The whole model runs first and is released before the splits load: peak memory stays near one model's.
   const reference = await runWhole(options, requested, notes);
   const fellBack = reference.provider !== requested;
-  const cascade = await runSplits(splitFiles, reference.provider, fellBack, reference.schedule, notes);
+  const memoryRun = options.measureMemory === false ? undefined : memoryRunFor(plan, reference.schedule, options.memoryTokens);
+  const cascade = await runSplits(splitFiles, reference.provider, fellBack, { schedule: reference.schedule, memoryRun }, notes);
   const steps = cascade ? compareSteps(reference.outputNames, reference.steps, cascade.steps) : [];
-  const measure = options.measureMemory !== false && cascade !== undefined;
-  const measured = measure ? await measureSplitMemory(splitFiles, cascade.firstFeeds, plan, reference.provider) : undefined;
+  const measured = memoryRun && cascade ? await measureSplitMemory(splitFiles, cascade.memoryFeeds, plan, reference.provider, memoryRun) : undefined;
   if (measured) addNotes(notes, measured.notes);
   const maxAbsDifference = Math.max(0, ...steps.flatMap((step) => step.outputs.map((output) => output.maxAbsDifference)));
   const numericsPassed = steps.every((step) => step.outputs.every((output) => output.withinTolerance));
@@ -64,6 +68,9 @@ export async function validateSplit(options: ValidateSplitOptions): Promise<Vali
     passed: numericsPassed && (cascade !== undefined || fellBack),
     memory: measured?.memory,
     baselineRssBytes: measured?.baseline,
+    memoryRun: measured && memoryRun,
+    runtimeOverheadBytes: measured?.overheadBytes,
+    runtimeOverheadSource: measured?.overheadSource,
     budgetBytes: plan?.budget_bytes,
     budgetCovers: plan?.budget_covers,
     ...notes,
@@ -108,8 +115,30 @@ async function openWhole(modelPath: string, requested: ExecutionProvider, notes:
 
 interface CascadeRun {
   steps: StepOutputs[];
-  /** What each split was fed in the first step (the prefill), replayed when measuring memory. */
-  firstFeeds: Record<string, ort.Tensor>[];
+  /** What each split was fed in the memory run, replayed in each split's own process when measuring memory. */
+  memoryFeeds: Record<string, ort.Tensor>[];
+}
+
+interface CascadeRuns {
+  schedule: RunSchedule;
+  memoryRun: MemoryRun | undefined;
+}
+
+/**
+ * What memory is measured on: for a decoder, a prefill of the plan's context length when that is at most
+ * MAX_MEASURED_TOKENS, else of MAX_MEASURED_TOKENS (the estimate beside it is made for the same length); other
+ * models, their one run.
+ */
+export function memoryRunFor(plan: SplitPlan | undefined, schedule: RunSchedule, tokens?: number): MemoryRun {
+  if (schedule.kind === 'single') return { tokens: 1, description: `one run on ${schedule.label}` };
+  if (tokens !== undefined) return { tokens, description: `a prefill of ${tokens} tokens (as asked)` };
+  const context = plan?.context_length;
+  if (context === undefined) return { tokens: MAX_MEASURED_TOKENS, description: `a prefill of ${MAX_MEASURED_TOKENS} tokens (the plan gives no context length)` };
+  if (context <= MAX_MEASURED_TOKENS) return { tokens: context, description: `a prefill of ${context} tokens (the plan's context length)` };
+  return {
+    tokens: MAX_MEASURED_TOKENS,
+    description: `a prefill of ${MAX_MEASURED_TOKENS} tokens (the plan's context length of ${context} is over the ${MAX_MEASURED_TOKENS} measured)`,
+  };
 }
 
 /** The cascade's outputs per step, or undefined when a split cannot load on a fallback provider (numerics skipped). */
@@ -117,7 +146,7 @@ async function runSplits(
   files: string[],
   provider: ExecutionProvider,
   fellBack: boolean,
-  schedule: RunSchedule,
+  { schedule, memoryRun }: CascadeRuns,
   notes: Notes,
 ): Promise<CascadeRun | undefined> {
   const cascade = await openCascade(files, provider, fellBack, notes);
@@ -127,7 +156,13 @@ async function runSplits(
     notes.checked.push(scheduleNote(schedule));
     const firstFeeds: Record<string, ort.Tensor>[] = [];
     const steps = await runSteps((feeds) => cascade.run(feeds, (split, splitFeeds) => (firstFeeds[split] ??= splitFeeds)), schedule);
-    return { steps, firstFeeds };
+    if (!memoryRun || schedule.kind === 'single') return { steps, memoryFeeds: firstFeeds };
+    const memoryFeeds: Record<string, ort.Tensor>[] = [];
+    await runSteps((feeds) => cascade.run(feeds, (split, splitFeeds) => (memoryFeeds[split] = splitFeeds)), {
+      ...schedule,
+      shape: { prefillTokens: memoryRun.tokens, decodeSteps: 0 },
+    });
+    return { steps, memoryFeeds };
   } finally {
     await cascade.release();
   }

@@ -131,8 +131,9 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     // loaded here, not at start-up: the pipeline pulls in ONNX Runtime and the ONNX schema
     const { runAutoOpt } = await import('../../pipeline/auto-opt.ts');
     const { formatAutoOptSummary } = await import('../../pipeline/format-summary.ts');
+    const { resultToJson } = await import('../../pipeline/result.ts');
     const result = await runAutoOpt(options, reporter);
-    io.stdout(raw.json ? `${JSON.stringify(result, null, 2)}\n` : formatAutoOptSummary(result));
+    io.stdout(raw.json ? resultToJson(result) : formatAutoOptSummary(result));
   });
 }
 
