@@ -39,12 +39,14 @@ export async function measureSplitMemory(
     baselines.push(measured.baselineBytes);
     const planned = onThisMachine?.splits[index];
     const estimate = planned && estimatePlannedSplit(onThisMachine, planned, run.tokens);
+    // a plan without the allocation settings (older split_plan.json, hand-made plans) has one figure, for its own length
+    const planOnly = plan?.splits[index] && (plan.context_length === undefined || plan.context_length === run.tokens) ? plan.splits[index].runtime_bytes : undefined;
     memory.push({
       index,
       file: path.basename(file),
       peakRssBytes: measured.peakBytes,
       weightsAsLoadedBytes: Math.max(0, measured.loadPeakBytes - overhead.bytes),
-      estimateBytes: estimate?.totalBytes,
+      estimateBytes: estimate?.totalBytes ?? planOnly,
       estimateWeightsAsLoadedBytes: estimate?.loadPeakBytes,
       plannedWeightBytes: plan?.splits[index]?.weight_bytes,
     });

@@ -133,7 +133,11 @@ export function memoryRunFor(plan: SplitPlan | undefined, schedule: RunSchedule,
   if (schedule.kind === 'single') return { tokens: 1, description: `one run on ${schedule.label}` };
   if (tokens !== undefined) return { tokens, description: `a prefill of ${tokens} tokens (as asked)` };
   const context = plan?.context_length;
-  if (context === undefined) return { tokens: MAX_MEASURED_TOKENS, description: `a prefill of ${MAX_MEASURED_TOKENS} tokens (the plan gives no context length)` };
+  if (context === undefined) {
+    // the model's rotary caches may be shorter than MAX_MEASURED_TOKENS: stay with the checked prefill
+    const tokens = schedule.shape.prefillTokens;
+    return { tokens, description: `a prefill of ${tokens} tokens (the plan gives no context length)` };
+  }
   if (context <= MAX_MEASURED_TOKENS) return { tokens: context, description: `a prefill of ${context} tokens (the plan's context length)` };
   return {
     tokens: MAX_MEASURED_TOKENS,

@@ -58,13 +58,14 @@ describe('the blog commands on the tiny phi3 fixture', () => {
       'auto-opt', '-m', FIXTURE, '--precision', 'fp16', '--provider', 'CUDAExecutionProvider', '--memory', '100KB', '--cost-model', csv, '-o', out, '--json',
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as AutoOptResult;
+    // --json writes the validation report in snake_case, like the plan
+    const result = JSON.parse(run.stdout) as Omit<AutoOptResult, 'validation'> & { validation: { passed: boolean; max_abs_difference: number } };
     expect(result.plan?.method).toBe('memory');
     expect(result.splits.length).toBeGreaterThanOrEqual(3);
     for (const split of result.splits) expect(split.weight_bytes).toBeLessThanOrEqual(100_000);
     expect(result.validation?.passed).toBe(true);
     // fp16: a value cut at a split boundary is rounded to fp16 where the whole graph may keep a fused intermediate
-    expect(result.validation?.maxAbsDifference).toBeLessThan(1e-2);
+    expect(result.validation?.max_abs_difference).toBeLessThan(1e-2);
     expect(result.splits.every((split) => split.file_bytes !== undefined && split.measured_peak_rss_bytes !== undefined)).toBe(true);
     const plan = JSON.parse(await readFile(path.join(out, 'split_plan.json'), 'utf8'));
     expect(plan.splits).toHaveLength(result.splits.length);
