@@ -11,7 +11,7 @@ const BENCHES: Record<string, { file: string; args: string[]; what: string }> = 
   'split-report': { file: 'split-report.ts', args: [], what: 'split + validation report with peak RSS per split' },
   'onnx-large': { file: 'onnx-large.ts', args: [], what: 'write and re-read a > 2 GiB model with bounded memory' },
   'build-large': { file: 'build-large.ts', args: [], what: 'build a 2.5 GB checkpoint, against cp of the same bytes' },
-  memory: { file: 'memory.ts', args: [], what: 'ONNX Runtime allocation estimate vs measured peak per split (llama, qwen2, phi3 × fp32, fp16, int4)' },
+  memory: { file: 'memory.ts', args: ['--repeat', '3'], what: 'ONNX Runtime allocation estimate vs measured peak per split (llama, qwen2, phi3 × fp32, fp16, int4)' },
   generate: { file: 'generate.ts', args: [], what: 'olive generate on a 2.5 GB checkpoint (int4): unsplit vs 4 splits resident and --low-memory' },
 };
 

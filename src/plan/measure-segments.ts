@@ -83,6 +83,7 @@ export function allocationShape(model: RuntimeModel): AllocationShape {
     intermediateSize: model.intermediateSize,
     vocabSize: model.vocabSize,
     ioBytes: model.activationBytesPerElement,
+    tiedEmbeddings: model.tiedEmbeddings ?? false,
   };
 }
 

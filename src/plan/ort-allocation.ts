@@ -50,6 +50,11 @@ export const GATHER_PAGE_IN_BYTES_PER_TOKEN = 64 * 1024;
 export const HOST_OUTPUT_COPIES = 2;
 /** On CUDA the device holds outputs once (the host copy is host memory, not counted against the device). */
 export const DEVICE_OUTPUT_COPIES = 1;
+/**
+ * A tied lm_head is Reshape → Gemm(transB) → Reshape (src/convert/linear.ts: Gemm takes 2-D input only); the last
+ * Reshape's output is the graph output, and ONNX Runtime copies the logits into it: one copy more.
+ */
+export const TIED_LOGITS_EXTRA_COPIES = 1;
 
 /** The weights of one split by the way ONNX Runtime holds them. */
 export interface WeightUses {
@@ -80,6 +85,8 @@ export interface AllocationShape {
   vocabSize: number;
   /** Bytes per element of the I/O, KV cache and activations (fp32 4, fp16 2). */
   ioBytes: number;
+  /** lm_head shares the embedding table (tie_word_embeddings). */
+  tiedEmbeddings?: boolean;
 }
 
 export interface SplitContents {
@@ -145,8 +152,9 @@ export function activationBytes(contents: Pick<SplitContents, 'kvLayers' | 'hold
   const intermediates = contents.kvLayers > 0 ? tokens * layerIntermediateBytesPerToken(computed) : 0;
   const handedOnElements = tokens * (contents.holdsLogits ? shape.vocabSize : shape.hiddenSize);
   const madeInFp32 = onCpu && shape.ioBytes < CPU_COMPUTE_BYTES ? CPU_COMPUTE_BYTES : 0;
+  const handedOnCopies = copies + (contents.holdsLogits && shape.tiedEmbeddings ? TIED_LOGITS_EXTRA_COPIES : 0);
   const kvCopies = (copies - 1) * kvCacheBytes(shape, contents.kvLayers, tokens);
-  return intermediates + handedOnElements * (madeInFp32 + copies * shape.ioBytes) + kvCopies;
+  return intermediates + handedOnElements * (madeInFp32 + handedOnCopies * shape.ioBytes) + kvCopies;
 }
 
 /** A split's weights once loaded: what the estimate needs when remade for another length (split_plan.json keeps it). */
@@ -181,8 +189,8 @@ export function estimateAllocation(contents: SplitContents, shape: AllocationSha
 
 export function estimateLoadedSplit(split: LoadedSplit, shape: AllocationShape, options: EstimateOptions): AllocationEstimate {
   const { provider, tokens, overheadBytes } = options;
-  const loaded = split.loadedWeightBytes;
-  const loadPeak = loaded + split.loadTransientBytes;
+  const loaded = Math.ceil(split.loadedWeightBytes);
+  const loadPeak = loaded + Math.ceil(split.loadTransientBytes);
   const paged = Math.min(split.mappedTableBytes, tokens * GATHER_PAGE_IN_BYTES_PER_TOKEN);
   const kv = kvCacheBytes(shape, split.kvLayers, tokens);
   const activations = activationBytes(split, shape, provider, tokens);
@@ -193,6 +201,6 @@ export function estimateLoadedSplit(split: LoadedSplit, shape: AllocationShape, 
     tablePagedBytes: paged,
     kvCacheBytes: kv,
     activationBytes: activations,
-    totalBytes: overheadBytes + Math.max(loadPeak, loaded + paged + kv + activations),
+    totalBytes: Math.ceil(overheadBytes + Math.max(loadPeak, loaded + paged + kv + activations)),
   };
 }

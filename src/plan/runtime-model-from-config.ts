@@ -19,6 +19,7 @@ export function runtimeModelFromConfig(config: HfConfig, ioPrecision: IoPrecisio
     numLayers: config.num_hidden_layers,
     numKvHeads: kvHeads(config),
     numHeads: config.num_attention_heads,
+    tiedEmbeddings: config.tie_word_embeddings === true,
     headDim: headDim(config),
     hiddenSize: config.hidden_size,
     intermediateSize: config.intermediate_size,

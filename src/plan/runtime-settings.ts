@@ -22,6 +22,7 @@ export function runtimeSettings(model: RuntimeModel): RuntimeSettings {
     intermediate_size: shape.intermediateSize,
     vocab_size: shape.vocabSize,
     io_bytes: shape.ioBytes,
+    tied_embeddings: shape.tiedEmbeddings ?? false,
   };
 }
 
@@ -34,6 +35,7 @@ function shapeOf(settings: RuntimeSettings): AllocationShape {
     intermediateSize: settings.intermediate_size,
     vocabSize: settings.vocab_size,
     ioBytes: settings.io_bytes,
+    tiedEmbeddings: settings.tied_embeddings,
   };
 }
 

@@ -50,6 +50,7 @@ export interface RuntimeSettings {
   intermediate_size: number;
   vocab_size: number;
   io_bytes: number;
+  tied_embeddings: boolean;
 }
 
 export interface SplitPlan {
@@ -85,6 +86,8 @@ export interface RuntimeModel {
   activationBytesPerElement: number;
   /** Query heads; default hiddenSize / headDim. */
   numHeads?: number;
+  /** lm_head reuses the embedding table (tie_word_embeddings); default false. */
+  tiedEmbeddings?: boolean;
   /** The execution provider the allocation is estimated for; default CPUExecutionProvider. */
   provider?: ExecutionProvider;
   /** ONNX Runtime's fixed overhead (runtime/measure-ort-overhead.ts); default 0, not measured. */

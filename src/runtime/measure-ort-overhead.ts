@@ -14,6 +14,8 @@ import { ortProviderName } from './open-session.ts';
 import type { ExecutionProvider } from './types.ts';
 
 export const OVERHEAD_CACHE_FOLDER = 'olive-node-ort-overhead';
+/** Bumped when the way the overhead is measured changes, so that older cached figures are not read. */
+const MEASUREMENT_VERSION = 2;
 
 export interface RuntimeOverhead {
   bytes: number;
@@ -38,7 +40,7 @@ export async function runtimeOverhead(provider: ExecutionProvider, cacheRoot = o
 
 function cacheKey(provider: ExecutionProvider): string {
   const version = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
-  return `ort-${version}-${ortProviderName(provider)}-${process.platform}-${process.arch}-${os.cpus().length}cpu`;
+  return `v${MEASUREMENT_VERSION}-ort-${version}-${ortProviderName(provider)}-${process.platform}-${process.arch}-${os.cpus().length}cpu`;
 }
 
 async function readCached(file: string): Promise<number | undefined> {

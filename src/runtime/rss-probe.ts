@@ -5,13 +5,24 @@
  * stdout. The RSS is read before the session is released: releasing never lowers a peak, but it ends the run.
  * Usage: node bin/run-ts.js src/runtime/rss-probe.ts MODEL.onnx cpu|cuda [INPUTS.tensors]
  */
+import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { readTensorFile } from './tensor-file.ts';
 
 const [modelPath, provider, inputsFile] = process.argv.slice(2);
 const feeds = inputsFile ? await readTensorFile(inputsFile) : undefined;
-// resourceUsage().maxRSS is in kilobytes
-const peakRss = () => process.resourceUsage().maxRSS * 1024;
+/**
+ * On Linux the peak of this process's own memory map (VmHWM). getrusage's maxRSS would not do: it keeps the peak
+ * of the process it was forked from across exec, so a child of a parent holding a large model reports the
+ * parent's size. Elsewhere maxRSS (in kilobytes), which has no such inheritance on macOS.
+ */
+function peakRss(): number {
+  if (process.platform === 'linux') {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
 const rssBeforeBytes = process.memoryUsage().rss;
 const session = await ort.InferenceSession.create(modelPath, {
   executionProviders: [provider],

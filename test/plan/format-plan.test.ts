@@ -47,7 +47,7 @@ describe('planToJson', () => {
     expect(document.splits[0].layers).toEqual([0, 7]);
     expect(document).toMatchObject({ method: 'memory', strategy: 'balanced', budget_bytes: 2e9, num_layers: 32, context_length: 4096 });
     expect(Object.keys(document.runtime).sort()).toEqual(
-      ['head_dim', 'hidden_size', 'intermediate_size', 'io_bytes', 'num_heads', 'num_kv_heads', 'overhead_bytes', 'overhead_source', 'provider', 'vocab_size'],
+      ['head_dim', 'hidden_size', 'intermediate_size', 'io_bytes', 'num_heads', 'num_kv_heads', 'overhead_bytes', 'overhead_source', 'provider', 'tied_embeddings', 'vocab_size'],
     );
     const snakeCase = /^[a-z0-9]+(_[a-z0-9]+)*$/;
     for (const key of [...Object.keys(document), ...Object.keys(document.splits[0]), ...Object.keys(document.runtime)]) expect(key).toMatch(snakeCase);

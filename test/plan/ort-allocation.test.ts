@@ -63,6 +63,11 @@ describe('KV cache and activations for the prefill', () => {
     expect(estimateAllocation(contents({}, { holdsLogits: true }), shape, CUDA).activationBytes).toBe(10 * 100 * 4);
   });
 
+  it('copies the logits once more when lm_head is tied (Reshape → Gemm → Reshape ends in a copy)', () => {
+    const tied = estimateAllocation(contents({}, { holdsLogits: true }), { ...shape, tiedEmbeddings: true }, CPU);
+    expect(tied.activationBytes).toBe((HOST_OUTPUT_COPIES + 1) * 10 * 100 * 4);
+  });
+
   it('computes fp16 graphs in fp32 on CPU: intermediates at 4 bytes, outputs made in fp32 first', () => {
     const half = { ...shape, ioBytes: 2 };
     const head = estimateAllocation(contents({}, { holdsLogits: true }), half, CPU);

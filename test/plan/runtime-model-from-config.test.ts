@@ -16,7 +16,7 @@ const llama31: HfConfig = {
 describe('runtimeModelFromConfig', () => {
   it('reads the sizes and takes the context from max_position_embeddings, as genai_config does', () => {
     expect(runtimeModelFromConfig(llama31, 'fp16')).toEqual({
-      numLayers: 32, numKvHeads: 8, numHeads: 32, headDim: 128, hiddenSize: 4096, intermediateSize: 14336, vocabSize: 128256,
+      numLayers: 32, numKvHeads: 8, numHeads: 32, tiedEmbeddings: false, headDim: 128, hiddenSize: 4096, intermediateSize: 14336, vocabSize: 128256,
       contextLength: 131072, kvBytesPerElement: 2, activationBytesPerElement: 2,
     });
     expect(runtimeModelFromConfig(llama31, 'fp32', 4096)).toMatchObject({ contextLength: 4096, kvBytesPerElement: 4 });
