@@ -3,14 +3,14 @@ import { formatBytes } from '../format/bytes.ts';
 import { formatPlanTable } from '../plan/format-plan-table.ts';
 import { formatTable } from '../format/table.ts';
 import { formatValidationReport } from '../runtime/format-validation-report.ts';
-import type { AutoOptResult, SplitSummary } from './result.ts';
+import type { AutoOptResult } from './result.ts';
 
 export function formatAutoOptSummary(result: AutoOptResult): string {
   const sections = [headline(result)];
   if (result.plan) sections.push(formatPlanTable({ ...result.plan, splits: result.splits }));
   if (result.dry_run) sections.push(dryRunStages(result));
   else {
-    if (result.splits.length > 0) sections.push(splitTable(result.splits));
+    if (result.splits.length > 0) sections.push(splitTable(result));
     if (result.shared_initializers.length > 0) sections.push(sharedLine(result));
     if (result.quantization) sections.push(quantizationLine(result.quantization));
     if (result.validation) sections.push(formatValidationReport(result.validation));
@@ -28,8 +28,11 @@ function headline(result: AutoOptResult): string {
   return `Wrote ${splits} to ${result.output_path} (${what}).`;
 }
 
-function splitTable(splits: SplitSummary[]): string {
-  const rows = splits.map((split) => [
+/** The estimate and the measurement side by side, each labelled with the tokens it is for. */
+function splitTable(result: AutoOptResult): string {
+  const measuredTokens = result.validation?.memoryRun?.tokens;
+  const estimatedTokens = result.plan?.context_length;
+  const rows = result.splits.map((split) => [
     String(split.index),
     split.file ?? '-',
     split.layers ? `${split.layers[0]}-${split.layers[1]}` : 'none',
@@ -38,7 +41,9 @@ function splitTable(splits: SplitSummary[]): string {
     formatBytes(split.runtime_bytes),
     split.measured_peak_rss_bytes == null ? '-' : formatBytes(split.measured_peak_rss_bytes),
   ]);
-  return formatTable(['split', 'file', 'layers', 'modules', 'on disk', 'estimated runtime', 'measured RSS'], rows);
+  const estimated = estimatedTokens === undefined ? 'estimated runtime' : `estimated runtime (${estimatedTokens} tokens)`;
+  const measured = measuredTokens === undefined ? 'measured RSS' : `measured RSS (${measuredTokens} tokens)`;
+  return formatTable(['split', 'file', 'layers', 'modules', 'on disk', estimated, measured], rows);
 }
 
 function quantizationLine(q: NonNullable<AutoOptResult['quantization']>): string {

@@ -66,4 +66,12 @@ describe('auto-opt --budget-covers runtime', () => {
     expect(document.validation.memory[0]).toMatchObject({ peak_rss_bytes: 1_000_000, file: 'split_0.onnx' });
     expect(document.validation.memory_run.tokens).toBe(128);
   });
+
+  it('refuses --no-validate, which would leave the runtime budget unchecked', async () => {
+    const { out } = await earlierOutput();
+    const run = await olive(['auto-opt', '-m', FIXTURE, '-o', out, '--memory', '2GB', '--budget-covers', 'runtime', '--no-validate', '--force']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('error: --budget-covers runtime is held by measuring each split during validation: it cannot be combined with --no-validate\n');
+    expect(await readdir(out)).toEqual(['earlier.txt']);
+  });
 });

@@ -106,7 +106,7 @@ export function addAutoOptCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--cost-model <csv>', 'cost table (module,num_params,num_bytes,num_flops) for memory-budget splitting; needs --memory').conflicts('numSplits'))
     .addOption(new Option('--split-strategy <strategy>', 'memory split: balanced (fewest splits, smallest largest split) or olive (Olive greedy pass)').choices(['balanced', 'olive']).default('balanced'))
     .addOption(new Option('--split-granularity <granularity>', 'memory split: cut between any modules, or only between decoder layers').choices(['module', 'layer']).default('module'))
-    .addOption(new Option('--budget-covers <what>', 'what --memory must hold: weights (as Olive) or runtime (weights + KV cache + activations)').choices(['weights', 'runtime']).default('weights'))
+    .addOption(new Option('--budget-covers <what>', 'what --memory must hold: weights (as Olive) or runtime (what ONNX Runtime allocates: overhead, weights as loaded, KV cache, activations; each split measured against it)').choices(['weights', 'runtime']).default('weights'))
     .option('--context-length <tokens>', 'longest sequence the model will run: sizes the rotary caches and the KV-cache estimate (default: the model config)')
     .option('--block-size <n>', 'int4/int8 quantization block size: 16, 32, 64, 128 or 256', '32')
     .option('--accuracy-level <n>', 'MatMulNBits accuracy_level 0-4 (default 4 on CPU, 0 otherwise)')
@@ -150,6 +150,9 @@ function rejectIneffectiveFlags(command: Command, options: AutoOptOptions): void
   }
   if (given('layout') && options.split.method !== 'none') {
     throw new UsageError('--layout names the files of an unsplit output; a split output is laid out as Olive lays it out (split_0.onnx …)');
+  }
+  if (options.budgetCovers === 'runtime' && !options.validate) {
+    throw new UsageError('--budget-covers runtime is held by measuring each split during validation: it cannot be combined with --no-validate');
   }
   const quantFlag = QUANTIZATION_FLAGS.find(given);
   if (quantFlag && options.precision !== 'int4' && options.precision !== 'int8') {
