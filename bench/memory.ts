@@ -24,6 +24,8 @@ const MODELS: Record<string, { config: object; splits: number }> = {
 };
 const PRECISIONS = ['fp32', 'fp16', 'int4'] as const;
 const AIM = 0.15;
+/** The runtime budget each model is then planned under with --budget-covers runtime (fp32, CPU). */
+const RUNTIME_BUDGET = '600MB';
 
 interface Measured {
   file: string;
@@ -41,14 +43,30 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function autoOpt(model: string, precision: string, splits: number, out: string): Measured[] {
+function olive(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const cli = path.join(import.meta.dirname, '..', 'src', 'olive.ts');
   const runner = path.join(import.meta.dirname, '..', 'bin', 'run-ts.js');
-  const args = [runner, cli, 'auto-opt', '-m', model, '--precision', precision, '--num-splits', String(splits), '-o', out, '--force', '--json'];
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`auto-opt ${precision} failed: ${run.stderr.trim().split('\n').pop()}`);
-  const memory = (JSON.parse(run.stdout) as { validation: { memory: { file: string; peak_rss_bytes: number; estimate_bytes: number }[] } }).validation.memory;
+  return spawnSync(process.execPath, [runner, cli, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+function memoryOf(stdout: string): Measured[] {
+  const memory = (JSON.parse(stdout) as { validation: { memory: { file: string; peak_rss_bytes: number; estimate_bytes: number }[] } }).validation.memory;
   return memory.map((split) => ({ file: split.file, peak: split.peak_rss_bytes, estimate: split.estimate_bytes }));
+}
+
+function autoOpt(model: string, precision: string, splits: number, out: string): Measured[] {
+  const run = olive(['auto-opt', '-m', model, '--precision', precision, '--num-splits', String(splits), '-o', out, '--force', '--json']);
+  if (run.status !== 0) throw new Error(`auto-opt ${precision} failed: ${run.stderr.trim().split('\n').pop()}`);
+  return memoryOf(run.stdout);
+}
+
+/** A --budget-covers runtime plan: every split measured within the budget (exit 0), or the run's one error line. */
+function runtimeBudgetRun(model: string, out: string): string {
+  const run = olive(['auto-opt', '-m', model, '--memory', RUNTIME_BUDGET, '--budget-covers', 'runtime', '-o', out, '--force', '--json']);
+  if (run.status !== 0) return `exit ${run.status}: ${run.stderr.trim().split('\n').pop()}`;
+  const splits = memoryOf(run.stdout);
+  const largest = Math.max(...splits.map((split) => split.peak));
+  return `exit 0: ${splits.length} splits, measured ${splits.map((split) => formatBytes(split.peak)).join(', ')} (largest ${formatBytes(largest)}), estimates ${splits.map((split) => formatBytes(split.estimate)).join(', ')}`;
 }
 
 async function main(): Promise<void> {
@@ -58,6 +76,7 @@ async function main(): Promise<void> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'olive-memory-bench-'));
   const rows: string[][] = [];
   const ratios: number[] = [];
+  const budgetRuns: string[] = [];
   try {
     for (const [family, { config, splits }] of Object.entries(MODELS)) {
       if (only && only !== family) continue;
@@ -75,11 +94,13 @@ async function main(): Promise<void> {
         });
         console.error(`${family} ${precision}: done`);
       }
+      if (!args.includes('--no-budget')) budgetRuns.push(`  ${family} fp32 --memory ${RUNTIME_BUDGET} --budget-covers runtime: ${runtimeBudgetRun(hf, path.join(root, `out-${family}-budget`))}`);
     }
     console.log(`peak RSS per split at the plan's context length (${CONTEXT}-token prefill), CPUExecutionProvider, median of ${repeat} run(s):`);
     console.log(formatTable(['model', 'precision', 'split', 'measured', 'estimate', 'measured/estimate', `aim ±${AIM * 100} %`], rows));
     const within = ratios.filter((ratio) => Math.abs(ratio - 1) <= AIM).length;
     console.log(`${within} of ${ratios.length} splits within ±15 %; median ratio ${median(ratios).toFixed(2)}, range ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`);
+    if (budgetRuns.length > 0) console.log(['runtime budgets, each split measured at the planned context length:', ...budgetRuns].join('\n'));
   } finally {
     if (!args.includes('--keep')) await rm(root, { recursive: true, force: true });
   }
