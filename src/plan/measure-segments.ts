@@ -84,6 +84,7 @@ export function allocationShape(model: RuntimeModel): AllocationShape {
     vocabSize: model.vocabSize,
     ioBytes: model.activationBytesPerElement,
     tiedEmbeddings: model.tiedEmbeddings ?? false,
+    fusedProjections: model.fusedProjections ?? false,
   };
 }
 

@@ -87,6 +87,8 @@ export interface AllocationShape {
   ioBytes: number;
   /** lm_head shares the embedding table (tie_word_embeddings). */
   tiedEmbeddings?: boolean;
+  /** Phi-3's packed qkv_proj and gate_up_proj. */
+  fusedProjections?: boolean;
 }
 
 export interface SplitContents {
@@ -137,10 +139,20 @@ export function kvCacheBytes(shape: AllocationShape, kvLayers: number, tokens: n
   return kvLayers * 2 * shape.numKvHeads * shape.headDim * tokens * shape.ioBytes;
 }
 
-/** A decoder layer's live intermediates per token: q, k, v; gate, up and their product; hidden in and out. */
+/**
+ * CPU GroupQueryAttention copies q, k and v into its own head-major buffers (rotary applied on the way) before
+ * attending (contrib_ops/cpu/bert/group_query_attention.cc): the projections' width once more per token.
+ */
+export const GQA_QKV_COPIES = 1;
+
+/**
+ * A decoder layer's live intermediates per token: q, k, v and GroupQueryAttention's copy of them; gate, up and their
+ * product (a fused gate_up_proj also holds its output before the Split into the two); hidden in and out.
+ */
 export function layerIntermediateBytesPerToken(shape: AllocationShape): number {
   const qkv = (shape.numHeads + 2 * shape.numKvHeads) * shape.headDim;
-  return (qkv + 3 * shape.intermediateSize + 2 * shape.hiddenSize) * shape.ioBytes;
+  const fusedGateUp = shape.fusedProjections ? 2 * shape.intermediateSize : 0;
+  return ((1 + GQA_QKV_COPIES) * qkv + 3 * shape.intermediateSize + fusedGateUp + 2 * shape.hiddenSize) * shape.ioBytes;
 }
 
 /** Intermediates and outputs of a prefill of `tokens` tokens (the KV cache's output copies included here). */

@@ -10,7 +10,7 @@ import { buildPlanSplits } from './build-plan-splits.ts';
 import { checkLayerCoverage } from './check-layer-coverage.ts';
 import { measureSegments } from './measure-segments.ts';
 import { planUnits, type PlanUnit } from './plan-units.ts';
-import { runtimeSettings } from './runtime-settings.ts';
+import { runtimeSettings, withTableFacts } from './runtime-settings.ts';
 import type { RuntimeModel, SplitPlan } from './types.ts';
 
 export interface EqualPlanOptions {
@@ -23,7 +23,8 @@ export interface EqualPlanOptions {
 }
 
 export function planEqualSplits(numLayers: number, numSplits: number, options: EqualPlanOptions = {}): SplitPlan {
-  const { rows, model, layerStack = 'model.layers' } = options;
+  const { rows, layerStack = 'model.layers' } = options;
+  const model = options.model && rows ? withTableFacts(options.model, rows) : options.model;
   checkCounts(numLayers, numSplits, model);
   if (rows) checkLayerCoverage(rows, numLayers);
   const units = rows ? planUnits(rows, 'layer') : layersWithoutCosts(numLayers, layerStack);

@@ -13,11 +13,12 @@ import { measureSegments, type SegmentCost } from './measure-segments.ts';
 import { partitionBalanced } from './partition-balanced.ts';
 import { olivePlanRows, partitionOlive } from './partition-olive.ts';
 import { planUnits, type PlanUnit } from './plan-units.ts';
-import { runtimeSettings } from './runtime-settings.ts';
+import { runtimeSettings, withTableFacts } from './runtime-settings.ts';
 import type { BudgetCovers, MemoryPlanOptions, SplitGranularity, SplitPlan } from './types.ts';
 
 export function planMemorySplits(rows: readonly CostRow[], budgetBytes: number, options: MemoryPlanOptions): SplitPlan {
-  const { strategy = 'balanced', granularity = 'module', budgetCovers = 'weights', model } = options;
+  const { strategy = 'balanced', granularity = 'module', budgetCovers = 'weights' } = options;
+  const model = withTableFacts(options.model, rows);
   if (!Number.isFinite(budgetBytes) || budgetBytes <= 0) throw new OliveError(`memory budget must be a positive number of bytes, got ${budgetBytes}`);
   if (strategy === 'olive') checkOliveOptions(granularity, budgetCovers);
   checkLayerCoverage(rows, model.numLayers);

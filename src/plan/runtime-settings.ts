@@ -5,7 +5,14 @@
  */
 import { estimateLoadedSplit, type AllocationEstimate, type AllocationShape } from './ort-allocation.ts';
 import { allocationShape } from './measure-segments.ts';
+import type { CostRow } from '../cost/types.ts';
 import type { PlanSplit, RuntimeModel, RuntimeSettings, SplitPlan } from './types.ts';
+
+/** What the cost table tells the estimate beyond config.json: whether the projections are packed (Phi-3). */
+export function withTableFacts(model: RuntimeModel, rows: readonly CostRow[]): RuntimeModel {
+  if (model.fusedProjections !== undefined) return model;
+  return { ...model, fusedProjections: rows.some((row) => /\.(qkv_proj|gate_up_proj)$/.test(row.module)) };
+}
 
 export const OVERHEAD_NOT_MEASURED = 'not measured (left out of the estimate)';
 
@@ -23,6 +30,7 @@ export function runtimeSettings(model: RuntimeModel): RuntimeSettings {
     vocab_size: shape.vocabSize,
     io_bytes: shape.ioBytes,
     tied_embeddings: shape.tiedEmbeddings ?? false,
+    fused_projections: shape.fusedProjections ?? false,
   };
 }
 
@@ -36,6 +44,7 @@ function shapeOf(settings: RuntimeSettings): AllocationShape {
     vocabSize: settings.vocab_size,
     ioBytes: settings.io_bytes,
     tiedEmbeddings: settings.tied_embeddings,
+    fusedProjections: settings.fused_projections,
   };
 }
 

@@ -51,6 +51,7 @@ export interface RuntimeSettings {
   vocab_size: number;
   io_bytes: number;
   tied_embeddings: boolean;
+  fused_projections: boolean;
 }
 
 export interface SplitPlan {
@@ -88,6 +89,8 @@ export interface RuntimeModel {
   numHeads?: number;
   /** lm_head reuses the embedding table (tie_word_embeddings); default false. */
   tiedEmbeddings?: boolean;
+  /** Packed qkv_proj / gate_up_proj (Phi-3); default false, and true when the cost table lists them. */
+  fusedProjections?: boolean;
   /** The execution provider the allocation is estimated for; default CPUExecutionProvider. */
   provider?: ExecutionProvider;
   /** ONNX Runtime's fixed overhead (runtime/measure-ort-overhead.ts); default 0, not measured. */
