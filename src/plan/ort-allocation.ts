@@ -146,13 +146,20 @@ export function kvCacheBytes(shape: AllocationShape, kvLayers: number, tokens: n
 export const GQA_QKV_COPIES = 1;
 
 /**
+ * Hidden-width tensors of one layer alive in a prefill: the layer's input, the attention output, o_proj's output,
+ * SkipSimplifiedLayerNormalization's normed output and its input+skip sum (the residual handed on), down_proj's
+ * output (src/convert/decoder-layer.ts).
+ */
+export const LAYER_HIDDEN_TENSORS = 6;
+
+/**
  * A decoder layer's live intermediates per token: q, k, v and GroupQueryAttention's copy of them; gate, up and their
- * product (a fused gate_up_proj also holds its output before the Split into the two); hidden in and out.
+ * product (a fused gate_up_proj also holds its output before the Split into the two); the hidden-width tensors.
  */
 export function layerIntermediateBytesPerToken(shape: AllocationShape): number {
   const qkv = (shape.numHeads + 2 * shape.numKvHeads) * shape.headDim;
   const fusedGateUp = shape.fusedProjections ? 2 * shape.intermediateSize : 0;
-  return ((1 + GQA_QKV_COPIES) * qkv + 3 * shape.intermediateSize + fusedGateUp + 2 * shape.hiddenSize) * shape.ioBytes;
+  return ((1 + GQA_QKV_COPIES) * qkv + 3 * shape.intermediateSize + fusedGateUp + LAYER_HIDDEN_TENSORS * shape.hiddenSize) * shape.ioBytes;
 }
 
 /** Intermediates and outputs of a prefill of `tokens` tokens (the KV cache's output copies included here). */

@@ -19,7 +19,7 @@ describe('formatPlanTable', () => {
     expect(lines).toHaveLength(2 + 5 + 1);
     // fp16 on CPU: the table cast to fp32 (394 MB) and the hidden state made in fp32 then handed on twice (100.66 MB)
     expect(lines[2]).toMatch(/^0\s+none\s+197\.00 MB\s+0 B\s+100\.66 MB\s+494\.67 MB\s+1\s+model\.embed_tokens$/);
-    expect(lines[3]).toMatch(/^1\s+0-8\s+1\.99 GB\s+452\.98 MB\s+1\.63 GB\s+6\.06 GB\s+1\.99 G\s+12: model\.layers\.0 \.\. model\.layers\.8\.mlp\.gate_up_proj$/);
+    expect(lines[3]).toMatch(/^1\s+0-8\s+1\.99 GB\s+452\.98 MB\s+1\.83 GB\s+6\.26 GB\s+1\.99 G\s+12: model\.layers\.0 \.\. model\.layers\.8\.mlp\.gate_up_proj$/);
     expect(lines.at(-1)).toMatch(/^total\s+7\.64 GB\s+1\.76 GB\s+7\.45 G\s+56 entries$/);
     const modulesColumn = lines[1].indexOf('modules');
     for (const line of lines.slice(1)) expect(line.slice(modulesColumn - 2, modulesColumn + 1)).toMatch(/^  \S$/);

@@ -56,10 +56,10 @@ describe('KV cache and activations for the prefill', () => {
   it('holds a layer’s intermediates, and every output twice on the host (ONNX Runtime’s and the JavaScript copy)', () => {
     const layer = estimateAllocation(contents({}, { kvLayers: 1 }), shape, CPU);
     const kv = 2 * 2 * 8 * 10 * 4;
-    // q, k, v and GroupQueryAttention's copy of them; gate, up, product; hidden in and out
-    expect(layerIntermediateBytesPerToken(shape)).toBe((2 * (4 + 4) * 8 + 3 * 64 + 2 * 32) * 4);
+    // q, k, v and GroupQueryAttention's copy of them; gate, up, product; six hidden-width tensors
+    expect(layerIntermediateBytesPerToken(shape)).toBe((2 * (4 + 4) * 8 + 3 * 64 + 6 * 32) * 4);
     // a fused gate_up_proj holds its output too before the Split
-    expect(layerIntermediateBytesPerToken({ ...shape, fusedProjections: true })).toBe((2 * (4 + 4) * 8 + 5 * 64 + 2 * 32) * 4);
+    expect(layerIntermediateBytesPerToken({ ...shape, fusedProjections: true })).toBe((2 * (4 + 4) * 8 + 5 * 64 + 6 * 32) * 4);
     expect(layer.activationBytes).toBe(10 * layerIntermediateBytesPerToken(shape) + HOST_OUTPUT_COPIES * 10 * 32 * 4 + (HOST_OUTPUT_COPIES - 1) * kv);
     const head = estimateAllocation(contents({}, { holdsLogits: true }), shape, CPU);
     expect(head.activationBytes).toBe(HOST_OUTPUT_COPIES * 10 * 100 * 4);

@@ -56,8 +56,8 @@ describe('planEqualSplits: numpy array_split of the layers, as Olive', () => {
     const kvPerLayer = 2 * 32 * 96 * 4096 * 2;
     expect(plan.splits[0].kv_cache_bytes).toBe(16 * kvPerLayer);
     // fp16 on CPU computes in fp32: per token q/k/v and GroupQueryAttention's copy ((32 + 2 × 32 heads) × 96 each),
-    // gate, up, product and Phi-3's fused gate_up output (5 × 8192), hidden in and out, at 4 bytes
-    const layerPerToken = (2 * (32 + 2 * 32) * 96 + 5 * 8192 + 2 * 3072) * 4;
+    // gate, up, product and Phi-3's fused gate_up output (5 × 8192), six hidden-width tensors, at 4 bytes
+    const layerPerToken = (2 * (32 + 2 * 32) * 96 + 5 * 8192 + 6 * 3072) * 4;
     // outputs made in fp32, then held twice in fp16 (ONNX Runtime's and the JavaScript copy); the KV cache's copy too
     expect(plan.splits[0].activation_bytes).toBe(4096 * layerPerToken + 4096 * 3072 * (4 + 2 * 2) + 16 * kvPerLayer);
     expect(plan.splits[1].activation_bytes).toBe(4096 * layerPerToken + 4096 * 32064 * (4 + 2 * 2) + 16 * kvPerLayer);
