@@ -83,16 +83,13 @@ async function produce(production: Production): Promise<AutoOptResult> {
   await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
   const staged = await inStaging(production, async (staging) => {
     if (!plan) return void (await timer.run('write', options.outputPath, () => stageModelFolder(path.dirname(modelPath), modelPath, staging, outputFiles(options))));
-    return timer.run('split', `${plan.splits.length} splits`, async () =>
-      checkRuntimeBudget(
-        await writeSplitFolder(
-          { modelPath, plan, outDir: staging, validate: options.validate, provider: options.provider, onProgress: (message) => reporter.info(message) },
-          options.outputPath,
-        ),
-        plan,
+    const written = await timer.run('split', `${plan.splits.length} splits`, () =>
+      writeSplitFolder(
+        { modelPath, plan, outDir: staging, validate: options.validate, provider: options.provider, onProgress: (message) => reporter.info(message) },
         options.outputPath,
       ),
     );
+    return checkRuntimeBudget(written, plan, options.outputPath);
   });
   const split = staged.value && publishedAt(staged.value, options.outputPath);
   const fileBytes = split && (await splitFileBytes(split));
