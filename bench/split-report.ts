@@ -2,7 +2,7 @@
  * One end-to-end split with its validation report: a synthetic Llama-shaped checkpoint (about 130 MB fp32,
  * pseudo-random weights) is built to ONNX, planned under a runtime memory budget by plan/, split, validated
  * (prefill + decode through the KV cache, whole vs cascade) and each split's peak RSS measured in a child process.
- * `node bin/run-ts.js bench/split-report.ts [--budget 70MB] [--keep]`; everything lives in a temporary folder.
+ * `node bin/run-ts.js bench/split-report.ts [--budget 250MB] [--keep]`; everything lives in a temporary folder.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +17,7 @@ import { planMemorySplits } from '../src/plan/plan-memory-splits.ts';
 import { runtimeModelFromConfig } from '../src/plan/runtime-model-from-config.ts';
 import { formatBytes } from '../src/format/bytes.ts';
 import { formatValidationReport } from '../src/runtime/index.ts';
+import { runtimeOverhead } from '../src/runtime/measure-ort-overhead.ts';
 import { splitModel } from '../src/split/index.ts';
 import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 
@@ -44,18 +45,19 @@ const CONFIG = {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const budget = parseMemory(args.includes('--budget') ? args[args.indexOf('--budget') + 1] : '70MB');
+  const budget = parseMemory(args.includes('--budget') ? args[args.indexOf('--budget') + 1] : '250MB');
   const root = await mkdtemp(path.join(os.tmpdir(), 'olive-split-report-'));
   try {
     const modelDir = path.join(root, 'hf');
     await mkdir(modelDir);
     const configText = JSON.stringify(CONFIG);
-    await writeSyntheticCheckpoint(modelDir, parseConfig('config.json', configText), 'F32');
+    await writeSyntheticCheckpoint(modelDir, parseConfig('config.json', configText), 'F32', { distinctTensors: true });
     const built = await buildDecoder({ modelDir, outDir: path.join(root, 'onnx'), precision: 'fp32', provider: 'CPUExecutionProvider' });
     console.log(`built ${built.modelPath}: ${formatBytes(built.weightBytes)} of weights`);
     const config = parseConfig('config.json', configText);
+    const overhead = await runtimeOverhead('CPUExecutionProvider');
     const plan = planMemorySplits(costTable(describeModules(config), 'fp32'), budget, {
-      model: runtimeModelFromConfig(config, 'fp32'),
+      model: { ...runtimeModelFromConfig(config, 'fp32'), overheadBytes: overhead.bytes, overheadSource: overhead.source },
       budgetCovers: 'runtime',
     });
     console.log(formatPlanTable(plan));
