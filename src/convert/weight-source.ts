@@ -13,9 +13,12 @@ function fileRange(tensor: CheckpointTensor): TensorSource & { kind: 'file' } {
 }
 
 
+/** Read this much at a time for a conversion: a widening one (bf16 → fp32) doubles it, and a quantizer ahead of the writer holds a few. */
+const CONVERT_CHUNK_BYTES = 4 * 1024 * 1024;
+
 async function* convertedChunks(tensor: CheckpointTensor, to: FloatFormat): AsyncGenerator<Uint8Array> {
   const from = tensor.dtype as FloatFormat;
-  for await (const chunk of streamSource(fileRange(tensor))) yield convertFloats(chunk, from, to);
+  for await (const chunk of streamSource(fileRange(tensor), CONVERT_CHUNK_BYTES)) yield convertFloats(chunk, from, to);
 }
 
 /** Square tiles this wide keep both the rows read and the rows written in cache (fastest measured: 16 < 32, 64). */
@@ -61,7 +64,8 @@ function transposeStored(stored: Uint8Array, [rows, cols]: number[], width: numb
 /** The tensor's bytes in `to` format, transposed ([out, in] → [in, out]) when asked. */
 export function weightSource(tensor: CheckpointTensor, to: FloatFormat, options: { transpose?: boolean } = {}): TensorSource {
   const length = elementCount(tensor.shape) * FLOAT_FORMAT_BYTES[to];
-  if (options.transpose) return { kind: 'producer', length, produce: () => transposedChunks(tensor, to) };
-  if (tensor.dtype === to) return fileRange(tensor);
-  return { kind: 'producer', length, produce: () => convertedChunks(tensor, to) };
+  const plain: TensorSource = tensor.dtype === to ? fileRange(tensor) : { kind: 'producer', length, produce: () => convertedChunks(tensor, to) };
+  if (!options.transpose) return plain;
+  const [rows, cols] = tensor.shape;
+  return { kind: 'producer', length, produce: () => transposedChunks(tensor, to), transposeOf: { source: plain, rows, cols } };
 }

@@ -13,7 +13,17 @@ export const READ_CHUNK_BYTES = 16 * 1024 * 1024;
 export type TensorSource =
   | { kind: 'file'; path: string; offset: number; length: number }
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'producer'; length: number; produce: () => Promise<Uint8Array> | AsyncIterable<Uint8Array> };
+  | { kind: 'producer'; length: number; produce: () => Promise<Uint8Array> | AsyncIterable<Uint8Array>; transposeOf?: TransposeOrigin };
+
+/**
+ * A producer whose bytes are the [cols, rows] transpose of `source`, a row-major [rows, cols] matrix of the same
+ * element type: a pass that wants the untransposed matrix (a quantizer taking [N, K]) streams `source` instead.
+ */
+export interface TransposeOrigin {
+  source: TensorSource;
+  rows: number;
+  cols: number;
+}
 
 const sources = new WeakMap<TensorProto, TensorSource>();
 

@@ -93,7 +93,7 @@ async function produce(production: Production): Promise<AutoOptResult> {
 async function produceFromCheckpoint(production: Production, source: ModelSource): Promise<AutoOptResult> {
   const { options, plan, work, timer, reporter } = production;
   const prepared = await timer.run('convert', 'building the ONNX graph', () => prepareCheckpoint(source, options, work));
-  const quantized = await timer.run('quantize', quantizeDetail(options), () => quantizeBuilt(prepared.graph.model, options));
+  const quantized = isQuantized(options) ? await timer.run('quantize', `${options.precision} MatMulNBits, made while the weights are written`, () => quantizeBuilt(prepared.graph.model, options)) : undefined;
   try {
     const model = quantized?.model ?? prepared.graph.model;
     const staged = await inStaging(production, async (staging) => {
@@ -163,8 +163,7 @@ async function prepareCheckpoint(source: ModelSource, options: AutoOptOptions, w
 }
 
 /** int4/int8: the Linear weights become MatMulNBits, quantized in worker threads as the writer reaches them. */
-async function quantizeBuilt(model: ModelProto, options: AutoOptOptions): Promise<QuantizeResult | undefined> {
-  if (options.precision !== 'int4' && options.precision !== 'int8') return undefined;
+async function quantizeBuilt(model: ModelProto, options: AutoOptOptions): Promise<QuantizeResult> {
   return quantizeWeights(model, {
     bits: options.precision === 'int4' ? 4 : 8,
     blockSize: options.blockSize,
@@ -174,9 +173,8 @@ async function quantizeBuilt(model: ModelProto, options: AutoOptOptions): Promis
   });
 }
 
-function quantizeDetail(options: AutoOptOptions): string {
-  const quantize = options.precision === 'int4' || options.precision === 'int8';
-  return quantize ? `${options.precision} MatMulNBits, made while the weights are written` : 'nothing to quantize';
+function isQuantized(options: AutoOptOptions): boolean {
+  return options.precision === 'int4' || options.precision === 'int8';
 }
 
 function writeProgress(model: ModelProto, reporter: Reporter): (tensorName: string, bytes: number) => void {
