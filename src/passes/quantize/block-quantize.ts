@@ -208,3 +208,32 @@ function unpackCode(bytes: Uint8Array, rowStart: number, index: number, bits: Qu
   const byte = bytes[rowStart + (index >> 1)];
   return (index & 1) === 0 ? byte & 0xf : byte >> 4;
 }
+
+/**
+ * The per-weight check that replaces running the whole quantized model: the largest |v − dequantized v| over the
+ * weight, in units of its block's |scale|. Round to nearest keeps it at ½ (a clamped extreme or a rounded zero
+ * point at most 1); a packing or layout fault shows as several. A block of zeros (scale 0) must come back exact.
+ */
+export function worstErrorInScales(weight: RowMajorWeight, quantized: BlockQuantized, settings: BlockQuantizeSettings): number {
+  const { bits, blockSize } = settings;
+  const { rows, k } = weight;
+  const kBlocks = kBlockCount(k, blockSize);
+  const rowBytes = kBlocks * blobBytes(blockSize, bits);
+  const zpRowBytes = zeroPointRowBytes(kBlocks, bits);
+  const rowStride = weight.rowStride ?? k;
+  const kStride = weight.kStride ?? 1;
+  let worst = 0;
+  for (let row = 0; row < rows; row++) {
+    for (let i = 0; i < k; i++) {
+      const block = (i / blockSize) | 0;
+      const scale = quantized.scales[row * kBlocks + block];
+      const byte = quantized.packed[row * rowBytes + (bits === 8 ? i : i >> 1)];
+      const code = bits === 8 ? byte : (i & 1) === 0 ? byte & 0xf : byte >> 4;
+      const zeroPoint = quantized.zeroPoints ? unpackCode(quantized.zeroPoints, row * zpRowBytes, block, bits) : 2 ** (bits - 1);
+      const error = Math.abs(weight.values[row * rowStride + i * kStride] - (code - zeroPoint) * scale);
+      const inScales = scale !== 0 ? error / Math.abs(scale) : error === 0 ? 0 : Infinity;
+      if (!(inScales <= worst)) worst = inScales;
+    }
+  }
+  return worst;
+}

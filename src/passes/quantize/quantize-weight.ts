@@ -4,6 +4,7 @@
  * MatMulNBits tensors. Only the output and a few slabs are in memory at a time.
  */
 import { DataType } from '../../onnx/data-types.ts';
+import { OliveError } from '../../errors.ts';
 import { streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
 import type { WorkerPool } from '../worker-pool.ts';
 import { blobBytes, kBlockCount, zeroPointRowBytes, type BlockQuantizeSettings } from './block-quantize.ts';
@@ -30,6 +31,12 @@ export interface QuantizedWeightBytes {
   scales: Uint8Array;
   zeroPoints: Uint8Array | undefined;
 }
+
+/**
+ * A dequantized value further than this many block scales from its source value means the quantizer, not the
+ * rounding, is wrong (rounding to nearest stays within ½, a clamped extreme or fp16-rounded scale within about 1).
+ */
+export const MAX_ERROR_IN_SCALES = 1.01;
 
 /** Bits, block size and symmetry; the scale type follows each weight's own float type. */
 export type QuantizeSettings = Omit<BlockQuantizeSettings, 'scaleType'>;
@@ -78,18 +85,25 @@ export async function quantizeWeight(
   const innerBytes = (weight.layout === 'kn' ? weight.n : weight.k) * elementBytes;
   const rowsPerSlab = slabRows(weight, settings, innerBytes, slabTargetBytes);
   const placed: Promise<void>[] = [];
+  let worstError = 0;
   let firstRow = 0;
   for await (const bytes of slabsOf(weight, rowsPerSlab * innerBytes, outerRows * innerBytes)) {
     const slab: Slab = { firstRow, rows: bytes.byteLength / innerBytes };
     firstRow += slab.rows;
     await pool.whenSlotFree();
-    const placing = pool.run(slabJob(weight, slab, bytes, settings)).then((result) => placeSlab(out, result, weight, slab, settings));
+    const placing = pool.run(slabJob(weight, slab, bytes, settings)).then((result) => {
+      worstError = Math.max(worstError, result.worstError);
+      placeSlab(out, result, weight, slab, settings);
+    });
     // Awaited below by Promise.all; until then (the loop awaits the source and free slots) a rejection, e.g. from
     // a pool closed while this weight was being read ahead, must not count as unhandled.
     placing.catch(() => undefined);
     placed.push(placing);
   }
   await Promise.all(placed);
+  if (!(worstError <= MAX_ERROR_IN_SCALES)) {
+    throw new OliveError(`weight '${weight.name}': a dequantized value lies ${worstError} block scales from the source value (at most ${MAX_ERROR_IN_SCALES} expected): the quantized weight is wrong`);
+  }
   return out;
 }
 
