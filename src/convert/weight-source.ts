@@ -1,12 +1,14 @@
 /**
  * A checkpoint tensor as the bytes of an initializer: the file range itself when nothing changes, otherwise a
- * producer that converts when the writer reaches it. Element-wise conversion streams chunk by chunk; a transpose
- * needs the one tensor whole (peak memory = about twice the largest stored weight, never the model).
+ * producer that converts when the writer reaches it, in worker threads (convert-pool.ts). Element-wise conversion
+ * streams chunk by chunk; a transpose needs the one stored tensor whole (never the model).
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
-import { READ_CHUNK_BYTES, readSource, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
+import { streamSource, type TensorSource } from '../onnx/tensor-source.ts';
 import { elementCount } from '../onnx/tensor-size.ts';
-import { convertFloats, FLOAT_FORMAT_BYTES, type FloatFormat } from '../onnx/float-formats.ts';
+import { FLOAT_FORMAT_BYTES, type FloatFormat } from '../onnx/float-formats.ts';
+import { transposeBand, type ConvertJob } from './convert-job.ts';
+import { inOrder } from './convert-pool.ts';
 
 function fileRange(tensor: CheckpointTensor): TensorSource & { kind: 'file' } {
   return { kind: 'file', path: tensor.file, offset: tensor.offset, length: tensor.length };
@@ -15,50 +17,62 @@ function fileRange(tensor: CheckpointTensor): TensorSource & { kind: 'file' } {
 
 /** Read this much at a time for a conversion: a widening one (bf16 → fp32) doubles it, and a quantizer ahead of the writer holds a few. */
 const CONVERT_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Output bands of a transposed weight about this large go to the workers. */
+const TRANSPOSE_BAND_BYTES = 4 * 1024 * 1024;
 
+/** The tensor converted chunk by chunk in worker threads, a few chunks ahead of the writer. */
 async function* convertedChunks(tensor: CheckpointTensor, to: FloatFormat): AsyncGenerator<Uint8Array> {
   const from = tensor.dtype as FloatFormat;
-  for await (const chunk of streamSource(fileRange(tensor), CONVERT_CHUNK_BYTES)) yield convertFloats(chunk, from, to);
+  async function* jobs(): AsyncGenerator<ConvertJob> {
+    for await (const chunk of streamSource(fileRange(tensor), CONVERT_CHUNK_BYTES)) yield { kind: 'convert', bytes: ownBuffer(chunk), from, to };
+  }
+  yield* inOrder(jobs());
 }
 
-/** Square tiles this wide keep both the rows read and the rows written in cache (fastest measured: 16 < 32, 64). */
-const TRANSPOSE_TILE = 16;
+/** The chunk's bytes as a whole ArrayBuffer of their own (a transferable one). */
+function ownBuffer(chunk: Uint8Array): ArrayBuffer {
+  const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+  return whole ? (chunk.buffer as ArrayBuffer) : (chunk.slice().buffer as ArrayBuffer);
+}
 
 type Elements = Uint16Array | Uint32Array | Float32Array;
 
 /** Transpose a row-major [rows, cols] matrix into [cols, rows], tile by tile. */
 export function transposeMatrix<T extends Elements>(values: T, rows: number, cols: number): T {
   const out = new (values.constructor as new (length: number) => T)(values.length);
-  for (let r0 = 0; r0 < rows; r0 += TRANSPOSE_TILE) {
-    const r1 = Math.min(rows, r0 + TRANSPOSE_TILE);
-    for (let c0 = 0; c0 < cols; c0 += TRANSPOSE_TILE) {
-      const c1 = Math.min(cols, c0 + TRANSPOSE_TILE);
-      for (let r = r0; r < r1; r++) {
-        let from = r * cols + c0;
-        let to = c0 * rows + r;
-        for (let c = c0; c < c1; c++, from++, to += rows) out[to] = values[from];
-      }
-    }
-  }
+  const bits = values instanceof Uint16Array ? values : new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const target = out instanceof Uint16Array ? out : new Uint32Array(out.buffer, out.byteOffset, out.length);
+  transposeBand(bits, rows, cols, 0, cols, target);
   return out;
 }
 
 /**
- * Transpose in the checkpoint's own format (bit patterns, so any width), then convert chunk by chunk while the
- * writer consumes: peak memory is twice the stored tensor, never the wider converted copy on top.
+ * The stored tensor read whole into memory the workers share, then transposed ([out, in] → [in, out]) and
+ * converted band by band of output rows in worker threads, the bands yielded in order: peak memory is the stored
+ * tensor plus a few bands, never the wider converted copy.
  */
 async function* transposedChunks(tensor: CheckpointTensor, to: FloatFormat): AsyncGenerator<Uint8Array> {
   const from = tensor.dtype as FloatFormat;
-  const bytes = transposeStored(await readSource(fileRange(tensor)), tensor.shape, FLOAT_FORMAT_BYTES[from]);
-  for (let at = 0; at < bytes.length; at += READ_CHUNK_BYTES) yield convertFloats(bytes.subarray(at, at + READ_CHUNK_BYTES), from, to);
+  const width = FLOAT_FORMAT_BYTES[from] as 2 | 4;
+  const [rows, cols] = tensor.shape;
+  const stored = new SharedArrayBuffer(rows * cols * width);
+  await readInto(fileRange(tensor), new Uint8Array(stored));
+  const bandCols = Math.max(1, Math.floor(TRANSPOSE_BAND_BYTES / (rows * width)));
+  function* jobs(): Generator<ConvertJob> {
+    for (let firstCol = 0; firstCol < cols; firstCol += bandCols) {
+      yield { kind: 'transpose', stored, rows, cols, width, firstCol, endCol: Math.min(cols, firstCol + bandCols), from, to };
+    }
+  }
+  yield* inOrder(jobs());
 }
 
-/** The stored bytes transposed as `width`-byte elements; the input buffer is not kept, so it can be collected. */
-function transposeStored(stored: Uint8Array, [rows, cols]: number[], width: number): Uint8Array {
-  const count = rows * cols;
-  const elements = width === 4 ? new Uint32Array(stored.buffer, stored.byteOffset, count) : new Uint16Array(stored.buffer, stored.byteOffset, count);
-  const swapped = transposeMatrix(elements, rows, cols);
-  return new Uint8Array(swapped.buffer, swapped.byteOffset, swapped.byteLength);
+async function readInto(source: TensorSource, out: Uint8Array): Promise<void> {
+  let at = 0;
+  for await (const chunk of streamSource(source)) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  if (at !== out.length) throw new RangeError(`tensor source gave ${at} bytes, expected ${out.length}`);
 }
 
 /** The tensor's bytes in `to` format, transposed ([out, in] → [in, out]) when asked. */

@@ -222,17 +222,25 @@ export function worstErrorInScales(weight: RowMajorWeight, quantized: BlockQuant
   const zpRowBytes = zeroPointRowBytes(kBlocks, bits);
   const rowStride = weight.rowStride ?? k;
   const kStride = weight.kStride ?? 1;
+  const { values } = weight;
+  const { packed, scales, zeroPoints } = quantized;
+  const defaultZeroPoint = 2 ** (bits - 1);
   let worst = 0;
   for (let row = 0; row < rows; row++) {
-    for (let i = 0; i < k; i++) {
-      const block = (i / blockSize) | 0;
-      const scale = quantized.scales[row * kBlocks + block];
-      const byte = quantized.packed[row * rowBytes + (bits === 8 ? i : i >> 1)];
-      const code = bits === 8 ? byte : (i & 1) === 0 ? byte & 0xf : byte >> 4;
-      const zeroPoint = quantized.zeroPoints ? unpackCode(quantized.zeroPoints, row * zpRowBytes, block, bits) : 2 ** (bits - 1);
-      const error = Math.abs(weight.values[row * rowStride + i * kStride] - (code - zeroPoint) * scale);
-      const inScales = scale !== 0 ? error / Math.abs(scale) : error === 0 ? 0 : Infinity;
-      if (!(inScales <= worst)) worst = inScales;
+    const codes = row * rowBytes;
+    for (let block = 0; block < kBlocks; block++) {
+      const scale = scales[row * kBlocks + block];
+      const zeroPoint = zeroPoints ? unpackCode(zeroPoints, row * zpRowBytes, block, bits) : defaultZeroPoint;
+      const end = Math.min(k, (block + 1) * blockSize);
+      let largest = 0;
+      for (let i = block * blockSize, at = row * rowStride + i * kStride; i < end; i++, at += kStride) {
+        const byte = packed[codes + (bits === 8 ? i : i >> 1)];
+        const code = bits === 8 ? byte : (i & 1) === 0 ? byte & 0xf : byte >> 4;
+        const error = Math.abs(values[at] - (code - zeroPoint) * scale);
+        if (error > largest) largest = error;
+      }
+      const inScales = scale !== 0 ? largest / Math.abs(scale) : largest === 0 ? 0 : Infinity;
+      if (inScales > worst || inScales !== inScales) worst = inScales !== inScales ? Infinity : inScales;
     }
   }
   return worst;

@@ -6,7 +6,7 @@
 import { DataType } from '../../onnx/data-types.ts';
 import { OliveError } from '../../errors.ts';
 import { streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
-import type { WorkerPool } from '../worker-pool.ts';
+import type { WorkerPool } from '../../threads/worker-pool.ts';
 import { blobBytes, kBlockCount, zeroPointRowBytes, type BlockQuantizeSettings } from './block-quantize.ts';
 import type { SlabJob, SlabResult, WeightLayout } from './slab-job.ts';
 

@@ -6,7 +6,7 @@
  */
 import { DataType } from '../../onnx/data-types.ts';
 import type { TensorSource } from '../../onnx/tensor-source.ts';
-import { WorkerPool } from '../worker-pool.ts';
+import { WorkerPool } from '../../threads/worker-pool.ts';
 import { siblingModule } from '../../runnable-module.ts';
 import type { SlabJob, SlabResult } from './slab-job.ts';
 import {
