@@ -32,7 +32,11 @@ async function* convertedChunks(tensor: CheckpointTensor, to: FloatFormat): Asyn
 /** The chunk's bytes as a whole ArrayBuffer of their own (a transferable one). */
 function ownBuffer(chunk: Uint8Array): ArrayBuffer {
   const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
-  return whole ? (chunk.buffer as ArrayBuffer) : (chunk.slice().buffer as ArrayBuffer);
+  if (whole) return chunk.buffer as ArrayBuffer;
+  // a small Buffer is a view of Node's shared pool (and Buffer#slice is a view too): copy it out
+  const copy = new Uint8Array(chunk.byteLength);
+  copy.set(chunk);
+  return copy.buffer;
 }
 
 type Elements = Uint16Array | Uint32Array | Float32Array;

@@ -39,4 +39,10 @@ describe('weightSource: conversion and transpose in worker threads', () => {
     const source = weightSource(tensor, 'F32');
     expect(Buffer.from(await readSource(source)).equals(Buffer.from(convertFloats(bytes, 'BF16', 'F32')))).toBe(true);
   });
+
+  it('a small tensor (read into a view of Node\'s shared Buffer pool) converts to exactly its own bytes', async () => {
+    const { tensor, bytes } = await storedWeight(4, 16, 'BF16');
+    const converted = await readSource(weightSource(tensor, 'F16'));
+    expect(Buffer.from(converted).equals(Buffer.from(convertFloats(bytes, 'BF16', 'F16')))).toBe(true);
+  });
 });
