@@ -8,7 +8,7 @@ export type ConvertJob =
   | { kind: 'convert'; bytes: ArrayBuffer; from: FloatFormat; to: FloatFormat }
   | {
       kind: 'transpose';
-      /** The stored [rows, cols] matrix, row-major, `width` bytes per element. */
+      /** The stored [rows, cols] matrix, row-major, `width` bytes per element, from its start (the buffer may be longer). */
       stored: SharedArrayBuffer;
       rows: number;
       cols: number;
@@ -49,7 +49,9 @@ export function runConvertJob(job: ConvertJob): ConvertResult {
   if (job.kind === 'convert') return { bytes: convertFloats(new Uint8Array(job.bytes), job.from, job.to) };
   const count = (job.endCol - job.firstCol) * job.rows;
   const band = job.width === 4 ? new Uint32Array(count) : new Uint16Array(count);
-  const stored = job.width === 4 ? new Uint32Array(job.stored) : new Uint16Array(job.stored);
+  // the shared matrix may be larger than this weight (it is reused from weight to weight)
+  const elements = job.rows * job.cols;
+  const stored = job.width === 4 ? new Uint32Array(job.stored, 0, elements) : new Uint16Array(job.stored, 0, elements);
   transposeBand(stored, job.rows, job.cols, job.firstCol, job.endCol, band);
   return { bytes: convertFloats(new Uint8Array(band.buffer), job.from, job.to) };
 }

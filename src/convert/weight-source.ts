@@ -4,7 +4,8 @@
  * streams chunk by chunk; a transpose needs the one stored tensor whole (never the model).
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
-import { streamSource, type TensorSource } from '../onnx/tensor-source.ts';
+import { open } from 'node:fs/promises';
+import { READ_CHUNK_BYTES, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
 import { elementCount } from '../onnx/tensor-size.ts';
 import { FLOAT_FORMAT_BYTES, type FloatFormat } from '../onnx/float-formats.ts';
 import { transposeBand, type ConvertJob } from './convert-job.ts';
@@ -59,24 +60,54 @@ async function* transposedChunks(tensor: CheckpointTensor, to: FloatFormat): Asy
   const from = tensor.dtype as FloatFormat;
   const width = FLOAT_FORMAT_BYTES[from] as 2 | 4;
   const [rows, cols] = tensor.shape;
-  const stored = new SharedArrayBuffer(rows * cols * width);
-  await readInto(fileRange(tensor), new Uint8Array(stored));
-  const bandCols = Math.max(1, Math.floor(TRANSPOSE_BAND_BYTES / (rows * width)));
-  function* jobs(): Generator<ConvertJob> {
-    for (let firstCol = 0; firstCol < cols; firstCol += bandCols) {
-      yield { kind: 'transpose', stored, rows, cols, width, firstCol, endCol: Math.min(cols, firstCol + bandCols), from, to };
+  const stored = takeMatrix(rows * cols * width);
+  try {
+    await readInto(fileRange(tensor), new Uint8Array(stored, 0, rows * cols * width));
+    const bandCols = Math.max(1, Math.floor(TRANSPOSE_BAND_BYTES / (rows * width)));
+    function* jobs(): Generator<ConvertJob> {
+      for (let firstCol = 0; firstCol < cols; firstCol += bandCols) {
+        yield { kind: 'transpose', stored, rows, cols, width, firstCol, endCol: Math.min(cols, firstCol + bandCols), from, to };
+      }
     }
+    yield* inOrder(jobs());
+  } finally {
+    giveBackMatrix(stored);
   }
-  yield* inOrder(jobs());
 }
 
-async function readInto(source: TensorSource, out: Uint8Array): Promise<void> {
-  let at = 0;
-  for await (const chunk of streamSource(source)) {
-    out.set(chunk, at);
-    at += chunk.length;
+/**
+ * Shared matrices are reused from one weight to the next: a SharedArrayBuffer is freed only once every worker
+ * thread's heap has dropped it too, which idle workers may not do for a long time, so fresh ones pile up.
+ */
+const spareMatrices: SharedArrayBuffer[] = [];
+const SPARE_MATRICES = 2;
+
+function takeMatrix(bytes: number): SharedArrayBuffer {
+  const fits = spareMatrices.findIndex((buffer) => buffer.byteLength >= bytes);
+  if (fits >= 0) return spareMatrices.splice(fits, 1)[0];
+  return new SharedArrayBuffer(Math.ceil(bytes / (1 << 20)) * (1 << 20));
+}
+
+function giveBackMatrix(buffer: SharedArrayBuffer): void {
+  spareMatrices.push(buffer);
+  spareMatrices.sort((a, b) => b.byteLength - a.byteLength);
+  spareMatrices.length = Math.min(spareMatrices.length, SPARE_MATRICES);
+}
+
+/** The file range read straight into `out` (the shared matrix), piece by piece. */
+async function readInto(range: TensorSource & { kind: 'file' }, out: Uint8Array): Promise<void> {
+  if (range.length !== out.length) throw new RangeError(`${range.path}: range of ${range.length} bytes, expected ${out.length}`);
+  const handle = await open(range.path, 'r');
+  try {
+    for (let done = 0; done < out.length; ) {
+      const want = Math.min(READ_CHUNK_BYTES, out.length - done);
+      const { bytesRead } = await handle.read(out, done, want, range.offset + done);
+      if (bytesRead <= 0) throw new RangeError(`${range.path}: ended ${out.length - done} bytes early at ${range.offset + done}`);
+      done += bytesRead;
+    }
+  } finally {
+    await handle.close();
   }
-  if (at !== out.length) throw new RangeError(`tensor source gave ${at} bytes, expected ${out.length}`);
 }
 
 /** The tensor's bytes in `to` format, transposed ([out, in] → [in, out]) when asked. */

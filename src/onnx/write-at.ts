@@ -20,9 +20,17 @@ export async function writeSourceAt(handle: FileHandle, position: number, tensor
     return copyFileRange(handle, position, source);
   }
   let at = position;
-  for await (const chunk of streamSource(source)) {
-    await writeBytesAt(handle, chunk, at);
-    at += chunk.length;
+  // the next chunk is made (read, converted) while the last one is written; each chunk is a buffer of its own
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for await (const chunk of streamSource(source)) {
+      await writing;
+      writing = writeBytesAt(handle, chunk, at);
+      at += chunk.length;
+    }
+    await writing;
+  } finally {
+    await writing.catch(() => undefined);
   }
   if (at - position !== length) throw new OliveError(`tensor '${tensorName}': its source gave ${at - position} bytes, expected ${length}`);
   return at;
