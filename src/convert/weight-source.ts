@@ -5,7 +5,7 @@
  */
 import type { CheckpointTensor } from '../hf/checkpoint.ts';
 import { open } from 'node:fs/promises';
-import { READ_CHUNK_BYTES, streamSource, type TensorSource } from '../onnx/tensor-source.ts';
+import { READ_CHUNK_BYTES, streamSource, type TensorSource, type WideningOrigin } from '../onnx/tensor-source.ts';
 import { elementCount } from '../onnx/tensor-size.ts';
 import { FLOAT_FORMAT_BYTES, type FloatFormat } from '../onnx/float-formats.ts';
 import { transposeBand, type ConvertJob } from './convert-job.ts';
@@ -113,8 +113,14 @@ async function readInto(range: TensorSource & { kind: 'file' }, out: Uint8Array)
 /** The tensor's bytes in `to` format, transposed ([out, in] → [in, out]) when asked. */
 export function weightSource(tensor: CheckpointTensor, to: FloatFormat, options: { transpose?: boolean } = {}): TensorSource {
   const length = elementCount(tensor.shape) * FLOAT_FORMAT_BYTES[to];
-  const plain: TensorSource = tensor.dtype === to ? fileRange(tensor) : { kind: 'producer', length, produce: () => convertedChunks(tensor, to) };
+  const plain: TensorSource = tensor.dtype === to ? fileRange(tensor) : { kind: 'producer', length, produce: () => convertedChunks(tensor, to), ...widening(tensor, to) };
   if (!options.transpose) return plain;
   const [rows, cols] = tensor.shape;
   return { kind: 'producer', length, produce: () => transposedChunks(tensor, to), transposeOf: { source: plain, rows, cols } };
+}
+
+/** bf16 or fp16 to fp32 loses nothing: say so, so that a quantizer may read the stored values directly. */
+function widening(tensor: CheckpointTensor, to: FloatFormat): { widenedFrom?: WideningOrigin } {
+  const from = tensor.dtype as FloatFormat;
+  return to === 'F32' && (from === 'BF16' || from === 'F16') ? { widenedFrom: { source: fileRange(tensor), format: from } } : {};
 }

@@ -13,7 +13,22 @@ export const READ_CHUNK_BYTES = 16 * 1024 * 1024;
 export type TensorSource =
   | { kind: 'file'; path: string; offset: number; length: number }
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'producer'; length: number; produce: () => Promise<Uint8Array> | AsyncIterable<Uint8Array>; transposeOf?: TransposeOrigin };
+  | {
+      kind: 'producer';
+      length: number;
+      produce: () => Promise<Uint8Array> | AsyncIterable<Uint8Array>;
+      transposeOf?: TransposeOrigin;
+      widenedFrom?: WideningOrigin;
+    };
+
+/**
+ * A producer whose bytes are `source` (raw BF16 or F16 values) widened to float32, which is exact: a pass that
+ * decodes the values anyway (a quantizer) can read the narrower `source` instead and skip a conversion pass.
+ */
+export interface WideningOrigin {
+  source: TensorSource;
+  format: 'BF16' | 'F16';
+}
 
 /**
  * A producer whose bytes are the [cols, rows] transpose of `source`, a row-major [rows, cols] matrix of the same

@@ -5,7 +5,7 @@
  */
 import { DataType } from '../../onnx/data-types.ts';
 import { OliveError } from '../../errors.ts';
-import { streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
+import { READ_CHUNK_BYTES, streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
 import type { WorkerPool } from '../../threads/worker-pool.ts';
 import { blobBytes, kBlockCount, zeroPointRowBytes, type BlockQuantizeSettings } from './block-quantize.ts';
 import type { SlabJob, SlabResult, WeightLayout } from './slab-job.ts';
@@ -20,6 +20,8 @@ export interface WeightToQuantize {
   name: string;
   source: TensorSource;
   dataType: SlabJob['dataType'];
+  /** The source holds float32 values stored narrower (bf16/fp16), widened in the worker; default: dataType's own. */
+  sourceFormat?: SlabJob['sourceFormat'];
   layout: WeightLayout;
   k: number;
   n: number;
@@ -80,10 +82,11 @@ export async function quantizeWeight(
     scales: new Uint8Array(sizes.scales),
     zeroPoints: settings.symmetric ? undefined : new Uint8Array(sizes.zeroPoints),
   };
-  const elementBytes = weight.dataType === DataType.FLOAT16 ? 2 : 4;
+  const elementBytes = weight.sourceFormat || weight.dataType === DataType.FLOAT16 ? 2 : 4;
   const outerRows = weight.layout === 'kn' ? weight.k : weight.n;
   const innerBytes = (weight.layout === 'kn' ? weight.n : weight.k) * elementBytes;
-  const rowsPerSlab = slabRows(weight, settings, innerBytes, slabTargetBytes);
+  // a narrower stored source still makes slabs of the same number of values (what the worker holds as float32)
+  const rowsPerSlab = slabRows(weight, settings, innerBytes, weight.sourceFormat ? slabTargetBytes / 2 : slabTargetBytes);
   const placed: Promise<void>[] = [];
   let worstError = 0;
   let firstRow = 0;
@@ -118,7 +121,7 @@ function slabRows(weight: WeightToQuantize, settings: BlockQuantizeSettings, inn
 function slabJob(weight: WeightToQuantize, slab: Slab, bytes: ArrayBuffer, settings: BlockQuantizeSettings): SlabJob {
   const k = weight.layout === 'kn' ? slab.rows : weight.k;
   const n = weight.layout === 'kn' ? weight.n : slab.rows;
-  return { bytes, dataType: weight.dataType, layout: weight.layout, k, n, alpha: weight.alpha, settings };
+  return { bytes, dataType: weight.dataType, sourceFormat: weight.sourceFormat, layout: weight.layout, k, n, alpha: weight.alpha, settings };
 }
 
 /** The source's bytes cut into fresh buffers of `slabBytes` (the last may be shorter), whatever its chunking. */
@@ -126,7 +129,7 @@ async function* slabsOf(weight: WeightToQuantize, slabBytes: number, totalBytes:
   let received = 0;
   let buffer = new Uint8Array(Math.min(slabBytes, totalBytes));
   let filled = 0;
-  for await (const chunk of streamSource(weight.source)) {
+  for await (const chunk of streamSource(weight.source, Math.min(READ_CHUNK_BYTES, slabBytes))) {
     for (let at = 0; at < chunk.length; ) {
       if (received + filled >= totalBytes) throw new RangeError(`weight '${weight.name}': source holds more than ${totalBytes} bytes`);
       const take = Math.min(chunk.length - at, buffer.length - filled);

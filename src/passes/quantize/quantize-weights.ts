@@ -102,10 +102,16 @@ function uniqueWeights(found: WeightMatMul[]): Map<string, WeightToQuantize> {
  * A [K, N] weight made by transposing an [N, K] matrix (a checkpoint's Linear weight) is quantized from that
  * matrix directly, as MatMulNBits lays it out: the same blocks, without transposing there and back.
  */
-function untransposed(source: TensorSource, product: WeightMatMul): Pick<WeightToQuantize, 'source' | 'layout'> {
+function untransposed(source: TensorSource, product: WeightMatMul): Pick<WeightToQuantize, 'source' | 'layout' | 'sourceFormat'> {
   const origin = source.kind === 'producer' ? source.transposeOf : undefined;
-  if (product.layout === 'kn' && origin && origin.rows === product.n && origin.cols === product.k) return { source: origin.source, layout: 'nk' };
-  return { source, layout: product.layout };
+  if (product.layout === 'kn' && origin && origin.rows === product.n && origin.cols === product.k) return { ...unwidened(origin.source), layout: 'nk' };
+  return { ...unwidened(source), layout: product.layout };
+}
+
+/** A float32 weight widened from bf16/fp16 values is read as those values (the worker widens them, exactly). */
+function unwidened(source: TensorSource): Pick<WeightToQuantize, 'source' | 'sourceFormat'> {
+  const origin = source.kind === 'producer' ? source.widenedFrom : undefined;
+  return origin ? { source: origin.source, sourceFormat: origin.format } : { source };
 }
 
 function matMulNBitsNode(found: WeightMatMul, tensors: NBitsTensors, bias: TensorProto | undefined, resolved: ResolvedQuantizeOptions): NodeProto {

@@ -27,7 +27,7 @@ import {
  */
 export const LOOKAHEAD_BUDGET_BYTES = 64 * 1024 * 1024;
 /** And at most this many weights are in flight at once, whatever their size. */
-export const LOOKAHEAD_WEIGHTS = 3;
+export const LOOKAHEAD_WEIGHTS = 2;
 
 export type QuantizedPart = keyof QuantizedWeightBytes;
 

@@ -12,6 +12,8 @@ export type WeightLayout = 'kn' | 'nk';
 export interface SlabJob {
   bytes: ArrayBuffer;
   dataType: typeof DataType.FLOAT | typeof DataType.FLOAT16;
+  /** float32 weights whose bytes are stored as bf16 or fp16 values (widened here, exactly); absent: dataType's own bytes. */
+  sourceFormat?: 'BF16' | 'F16';
   layout: WeightLayout;
   /** K and N of this slab (one of them is the full dimension). */
   k: number;
@@ -44,7 +46,7 @@ export function quantizeSlab(job: SlabJob): SlabResult {
 
 function slabValues(job: SlabJob): Float32Array {
   const bytes = new Uint8Array(job.bytes);
-  const values = job.dataType === DataType.FLOAT16 ? decodeFloats(bytes, 'F16') : new Float32Array(job.bytes);
+  const values = job.sourceFormat ? decodeFloats(bytes, job.sourceFormat) : job.dataType === DataType.FLOAT16 ? decodeFloats(bytes, 'F16') : new Float32Array(job.bytes);
   if (job.alpha !== 1) {
     for (let i = 0; i < values.length; i++) values[i] = Math.fround(values[i] * job.alpha);
   }
