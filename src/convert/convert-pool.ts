@@ -8,17 +8,25 @@ import { siblingModule } from '../runnable-module.ts';
 import { WorkerPool } from '../threads/worker-pool.ts';
 import type { ConvertJob, ConvertResult } from './convert-job.ts';
 
-/** Conversion workers; quantization has its own pool, and two cores are the common case. */
-export const CONVERT_THREADS = Math.max(1, Math.min(os.availableParallelism(), 4));
-/** Jobs in flight per stream: one for each worker, one more so a worker is never idle between two. */
-export const JOBS_AHEAD = CONVERT_THREADS + 1;
+/** Conversion workers by default: the machine's cores, up to 4. */
+export const DEFAULT_CONVERT_THREADS = Math.max(1, Math.min(os.availableParallelism(), 4));
+
+let threads = DEFAULT_CONVERT_THREADS;
+
+/**
+ * How many workers the next pool starts. auto-opt gives 1 when quantizing: the quantization workers take the cores
+ * then, and each conversion worker more only adds memory (its heap and the chunks it keeps ahead).
+ */
+export function setConvertThreads(count: number): void {
+  threads = Math.max(1, Math.floor(count));
+}
 
 const WORKER_MODULE = siblingModule('./convert-worker', import.meta.url);
 
 let pool: WorkerPool<ConvertJob, ConvertResult> | undefined;
 
 function convertPool(): WorkerPool<ConvertJob, ConvertResult> {
-  pool ??= new WorkerPool<ConvertJob, ConvertResult>(WORKER_MODULE, CONVERT_THREADS, (job) => (job.kind === 'convert' ? [job.bytes] : []));
+  pool ??= new WorkerPool<ConvertJob, ConvertResult>(WORKER_MODULE, threads, (job) => (job.kind === 'convert' ? [job.bytes] : []));
   return pool;
 }
 
@@ -29,17 +37,21 @@ export async function closeConvertPool(): Promise<void> {
   await closing?.close();
 }
 
-/** Run the jobs `jobs` yields on the pool, at most JOBS_AHEAD at a time, and yield their bytes in order. */
+/**
+ * Run the jobs `jobs` yields on the pool and yield their bytes in order, one job in flight per worker and one more,
+ * so that a worker is never idle between two.
+ */
 export async function* inOrder(jobs: AsyncIterable<ConvertJob> | Iterable<ConvertJob>): AsyncGenerator<Uint8Array> {
   const running: Promise<ConvertResult>[] = [];
   const workers = convertPool();
+  const ahead = workers.size + 1;
   try {
     for await (const job of jobs) {
       const started = workers.run(job);
       // awaited below in order; a failure before then must not count as unhandled
       started.catch(() => undefined);
       running.push(started);
-      if (running.length >= JOBS_AHEAD) yield (await running.shift()!).bytes;
+      if (running.length >= ahead) yield (await running.shift()!).bytes;
     }
     while (running.length > 0) yield (await running.shift()!).bytes;
   } finally {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { OliveError } from '../errors.ts';
 import { openArchitecture } from '../arch/open-architecture.ts';
 import { prepareDecoder, type PreparedDecoder } from '../convert/build-decoder.ts';
+import { closeConvertPool, DEFAULT_CONVERT_THREADS, setConvertThreads } from '../convert/convert-pool.ts';
 import { reportWriteProgress } from '../onnx/write-progress.ts';
 import type { ModelProto } from '../onnx/types.ts';
 import { quantizeWeights, type QuantizeResult } from '../passes/quantize/quantize-weights.ts';
@@ -92,6 +93,7 @@ async function produce(production: Production): Promise<AutoOptResult> {
  */
 async function produceFromCheckpoint(production: Production, source: ModelSource): Promise<AutoOptResult> {
   const { options, plan, work, timer, reporter } = production;
+  setConvertThreads(isQuantized(options) ? 1 : DEFAULT_CONVERT_THREADS);
   const prepared = await timer.run('convert', 'building the ONNX graph', () => prepareCheckpoint(source, options, work));
   const quantized = isQuantized(options) ? await timer.run('quantize', `${options.precision} MatMulNBits, made while the weights are written`, () => quantizeBuilt(prepared.graph.model, options)) : undefined;
   try {
@@ -115,6 +117,7 @@ async function produceFromCheckpoint(production: Production, source: ModelSource
     return finish(production, staged, quantize);
   } finally {
     await quantized?.close();
+    await closeConvertPool();
   }
 }
 

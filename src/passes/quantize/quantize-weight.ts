@@ -11,7 +11,7 @@ import { blobBytes, kBlockCount, zeroPointRowBytes, type BlockQuantizeSettings }
 import type { SlabJob, SlabResult, WeightLayout } from './slab-job.ts';
 
 /** Aim for slabs of about this many source bytes: large enough to keep a worker busy, small enough to hold a few. */
-export const SLAB_TARGET_BYTES = 8 * 1024 * 1024;
+export const SLAB_TARGET_BYTES = 4 * 1024 * 1024;
 
 export type QuantizePool = WorkerPool<SlabJob, SlabResult>;
 

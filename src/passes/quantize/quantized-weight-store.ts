@@ -25,7 +25,7 @@ import {
  * Each weight started also holds a slab or two of its source while it waits for a worker: two workers need only a
  * few weights ahead, and a larger budget only raises peak memory.
  */
-export const LOOKAHEAD_BUDGET_BYTES = 64 * 1024 * 1024;
+export const LOOKAHEAD_BUDGET_BYTES = 32 * 1024 * 1024;
 /** And at most this many weights are in flight at once, whatever their size. */
 export const LOOKAHEAD_WEIGHTS = 2;
 
