@@ -1,74 +1,123 @@
 /**
- * Build a synthetic Llama-3.2-1B-shaped checkpoint (bf16, about 2.5 GB, pseudo-random weights written as real
- * bytes) and report the build's time and peak RSS next to the time `cp` takes for the same bytes.
- * `node bin/run-ts.js bench/build-large.ts [--precision fp32|fp16] [--keep]`. Everything lives in a temporary
- * folder that is deleted at the end unless --keep.
+ * `olive auto-opt` from a Hugging Face checkpoint into 4 splits, fp16 and int4, against `cp` of the same
+ * checkpoint, at several sizes of Llama-3.2-1B-shaped synthetic checkpoints (bf16, pseudo-random weights written
+ * as real bytes, tied embeddings). Each command runs in its own process under /usr/bin/time (wall time, peak
+ * RSS); rounds interleave cp, fp16 and int4 (the machine is shared) and the medians are compared as ratios
+ * measured in the same run. At the largest size one int4 run also validates (the cascade against the unsplit
+ * model), reported beside the others.
+ * `node bin/run-ts.js bench/build-large.ts [--sizes 0.6,1.2,2.5,5] [--rounds 3] [--no-validated-run]`
  */
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildDecoder } from '../src/convert/index.ts';
-import type { FloatPrecision } from '../src/precisions.ts';
-import { LLAMA_3_2_1B_CONFIG as CONFIG } from './llama-1b-config.ts';
+import type { HfConfig } from '../src/hf/config.ts';
+import { flagValue, gb, measure, median, mib, OLIVE_CLI, reportFigure, type Measured } from './figures.ts';
+import { LLAMA_3_2_1B_CONFIG } from './llama-1b-config.ts';
 import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 
+/** Rotary caches for this context: the full 131072 would only add cache bytes, not weights. */
+const CONTEXT = 8192;
+const SPLITS = 4;
 
-/** The build's rotary caches span a context this long; the full 131072 would only add cache bytes, not weights. */
-const BENCH_CONTEXT = 8192;
+/** Checkpoint sizes (GB, bf16) and the Llama-3.2-1B shapes changed to reach them. */
+const SIZES: Record<string, Partial<typeof LLAMA_3_2_1B_CONFIG>> = {
+  '0.6': { vocab_size: 32000, num_hidden_layers: 4 },
+  '1.2': { vocab_size: 64000, num_hidden_layers: 8 },
+  '2.5': {},
+  '5': { num_hidden_layers: 36 },
+};
 
+const COMMANDS = {
+  fp16: ['--precision', 'fp16', '--provider', 'CUDAExecutionProvider'],
+  int4: ['--precision', 'int4'],
+};
 
-
-
-function seconds(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e9;
+function autoOpt(model: string, out: string, precision: keyof typeof COMMANDS, validate: boolean): string[] {
+  const split = ['--num-splits', String(SPLITS), '--context-length', String(CONTEXT), ...(validate ? [] : ['--no-validate'])];
+  return [process.execPath, OLIVE_CLI, 'auto-opt', '-m', model, '-o', out, ...COMMANDS[precision], ...split, '--json'];
 }
 
-/** Child mode: build only, so the peak RSS measured is the build's own. */
-async function buildChild(modelDir: string, outDir: string, precision: FloatPrecision): Promise<void> {
-  const start = process.hrtime.bigint();
-  const result = await buildDecoder({ modelDir, outDir, precision, provider: 'CPUExecutionProvider', contextLength: BENCH_CONTEXT });
-  const usage = process.resourceUsage();
-  const cpuSeconds = (usage.userCPUTime + usage.systemCPUTime) / 1e6;
-  console.log(JSON.stringify({ seconds: seconds(start), cpuSeconds, peakRssBytes: usage.maxRSS * 1024, weightBytes: result.weightBytes }));
+function checked(run: Measured, what: string): Measured {
+  if (run.status !== 0) throw new Error(`${what} failed (exit ${run.status}): ${run.stderr.slice(-2000)}`);
+  return run;
 }
 
-function runChild(modelDir: string, outDir: string, precision: FloatPrecision): { seconds: number; cpuSeconds: number; peakRssBytes: number; weightBytes: number } {
-  const runner = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run-ts.js');
-  const child = spawnSync(process.execPath, [runner, fileURLToPath(import.meta.url), '--child', modelDir, outDir, precision], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`build failed: ${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+interface Runs {
+  cp: Measured[];
+  fp16: Measured[];
+  int4: Measured[];
 }
 
-function timeCp(from: string, to: string): number {
-  const start = process.hrtime.bigint();
-  const cp = spawnSync('cp', ['--sparse=never', from, to]);
-  if (cp.status !== 0) throw new Error(`cp failed: ${cp.stderr}`);
-  return seconds(start);
+async function benchSize(root: string, size: string, rounds: number): Promise<{ runs: Runs; bytes: number; model: string }> {
+  const model = path.join(root, `hf-${size}`);
+  await mkdir(model, { recursive: true });
+  await writeSyntheticCheckpoint(model, { ...LLAMA_3_2_1B_CONFIG, ...SIZES[size] } as HfConfig, 'BF16');
+  const checkpoint = path.join(model, 'model.safetensors');
+  const bytes = (await stat(checkpoint)).size;
+  const runs: Runs = { cp: [], fp16: [], int4: [] };
+  const out = path.join(root, 'out');
+  for (let round = 0; round < rounds; round++) {
+    runs.cp.push(checked(measure(['cp', '--sparse=never', checkpoint, path.join(root, 'copy.safetensors')]), 'cp'));
+    await rm(path.join(root, 'copy.safetensors'), { force: true });
+    for (const precision of ['fp16', 'int4'] as const) {
+      runs[precision].push(checked(measure(autoOpt(model, out, precision, false)), `auto-opt ${precision}`));
+      await rm(out, { recursive: true, force: true });
+    }
+  }
+  return { runs, bytes, model };
+}
+
+function reportSize(size: string, bytes: number, runs: Runs): void {
+  const cp = median(runs.cp.map((run) => run.seconds));
+  reportFigure({ bench: 'build-large', figure: `cp of the ${gb(bytes)} checkpoint`, value: `${cp.toFixed(2)} s, ${mib(median(runs.cp.map((r) => r.peakRssBytes)))}` });
+  for (const precision of ['fp16', 'int4'] as const) {
+    const seconds = median(runs[precision].map((run) => run.seconds));
+    const peak = Math.max(...runs[precision].map((run) => run.peakRssBytes));
+    const ratio = seconds / cp;
+    const aim = precision === 'fp16' ? `≤ 2× cp: ${ratio <= 2 ? 'met' : 'not met'}` : `≤ 4× cp: ${ratio <= 4 ? 'met' : 'not met'}; ≤ 600 MB peak: ${peak <= 600e6 ? 'met' : 'not met'}`;
+    reportFigure({
+      bench: 'build-large',
+      figure: `auto-opt ${precision} ${SPLITS} splits, ${gb(bytes)} checkpoint (${size} GB class)`,
+      value: `${seconds.toFixed(1)} s, peak RSS ${mib(peak)}`,
+      ratio: `${ratio.toFixed(1)}× cp`,
+      aim,
+    });
+  }
+}
+
+async function validatedRun(root: string, model: string, bytes: number, cp: number): Promise<void> {
+  const out = path.join(root, 'out-validated');
+  const run = checked(measure(autoOpt(model, out, 'int4', true)), 'validated auto-opt int4');
+  const stages = (JSON.parse(run.stdout) as { stages: { stage: string; seconds: number }[] }).stages;
+  const validate = stages.find((stage) => stage.stage === 'validate')?.seconds ?? NaN;
+  reportFigure({
+    bench: 'build-large',
+    figure: `auto-opt int4 ${SPLITS} splits with validation, ${gb(bytes)} checkpoint`,
+    value: `${run.seconds.toFixed(1)} s (validate stage ${validate.toFixed(1)} s), peak RSS ${mib(run.peakRssBytes)}`,
+    ratio: `${(run.seconds / cp).toFixed(1)}× cp`,
+  });
+  await rm(out, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args[0] === '--child') return buildChild(args[1], args[2], args[3] as FloatPrecision);
-  const precision = (args.includes('--precision') ? args[args.indexOf('--precision') + 1] : 'fp32') as FloatPrecision;
-  const root = await mkdtemp(path.join(os.tmpdir(), 'olive-build-large-'));
+  const argv = process.argv.slice(2);
+  const sizes = (flagValue(argv, '--sizes') ?? '0.6,1.2,2.5').split(',');
+  const unknown = sizes.filter((size) => !(size in SIZES));
+  if (unknown.length > 0) throw new Error(`unknown size ${unknown.join(', ')}: choose from ${Object.keys(SIZES).join(', ')}`);
+  if (!existsSync(OLIVE_CLI)) throw new Error(`${OLIVE_CLI} is missing: npm run build first`);
+  const rounds = Number(flagValue(argv, '--rounds') ?? 3);
+  const root = await mkdtemp(path.join(os.tmpdir(), 'olive-bench-build-'));
+  console.log(`${os.availableParallelism()} CPUs; ${rounds} rounds per size; splits ${SPLITS}; context ${CONTEXT}`);
   try {
-    const modelDir = path.join(root, 'model');
-    await mkdir(modelDir);
-    let start = process.hrtime.bigint();
-    const checkpoint = path.join(modelDir, 'model.safetensors');
-    await writeSyntheticCheckpoint(modelDir, CONFIG, 'BF16');
-    const checkpointBytes = (await stat(checkpoint)).size;
-    console.log(`checkpoint: ${(checkpointBytes / 1e9).toFixed(2)} GB bf16 written in ${seconds(start).toFixed(1)} s`);
-    const cpSeconds = timeCp(checkpoint, path.join(root, 'copy.safetensors'));
-    await rm(path.join(root, 'copy.safetensors'));
-    const build = runChild(modelDir, path.join(root, 'out'), precision);
-    const outBytes = (await stat(path.join(root, 'out', 'model.onnx.data'))).size;
-    console.log(`cp of the checkpoint: ${cpSeconds.toFixed(1)} s (${(checkpointBytes / 1e9 / cpSeconds).toFixed(2)} GB/s)`);
-    console.log(`build ${precision}: ${build.seconds.toFixed(1)} s (${build.cpuSeconds.toFixed(1)} s of CPU), wrote ${(outBytes / 1e9).toFixed(2)} GB, peak RSS ${(build.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    for (const [i, size] of sizes.entries()) {
+      const { runs, bytes, model } = await benchSize(root, size, rounds);
+      reportSize(size, bytes, runs);
+      if (i === sizes.length - 1 && !argv.includes('--no-validated-run')) await validatedRun(root, model, bytes, median(runs.cp.map((run) => run.seconds)));
+      await rm(model, { recursive: true, force: true });
+    }
   } finally {
-    if (!args.includes('--keep')) await rm(root, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   }
 }
 

@@ -3,8 +3,9 @@
  * converted to int4: the unsplit model against 4 equal splits, resident and --low-memory. Each generation runs
  * in its own `olive generate --json` child process, so its peak RSS is its own; rounds interleave the three modes
  * (the machine is shared) and the medians are compared as ratios in one run.
- * `node bin/run-ts.js bench/generate.ts [--precision int4|fp16] [--rounds 3] [--tokens 24] [--work DIR] [--keep]`:
+ * `node bin/run-ts.js bench/generate.ts [--precision int4|fp16] [--rounds 3] [--tokens 24] [--work DIR] [--keep] [--quick]`:
  * with --work the outputs are built there once and reused; otherwise everything lives in a temporary folder.
+ * --quick uses a 1.2 GB checkpoint (8 layers, 64,000-token vocabulary) instead of the 2.5 GB one.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { splitModel } from '../src/split/index.ts';
 import { LLAMA_3_2_1B_CONFIG as CONFIG } from './llama-1b-config.ts';
 import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 import { median } from '../src/generate/median.ts';
+import { reportFigure } from './figures.ts';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +42,12 @@ interface Args {
   tokens: number;
   work: string | undefined;
   keep: boolean;
+  quick: boolean;
+}
+
+/** --quick: the checkpoint of the 1.2 GB class instead of the full Llama-3.2-1B shapes. */
+function benchConfig(quick: boolean): typeof CONFIG {
+  return quick ? { ...CONFIG, vocab_size: 64000, num_hidden_layers: 8 } : CONFIG;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -50,16 +58,17 @@ function parseArgs(argv: string[]): Args {
     tokens: Number(value('--tokens') ?? 24),
     work: value('--work'),
     keep: argv.includes('--keep'),
+    quick: argv.includes('--quick'),
   };
 }
 
-async function buildOutputs(root: string, precision: string): Promise<{ unsplit: string; split: string; checkpointBytes: number }> {
+async function buildOutputs(root: string, precision: string, config: typeof CONFIG): Promise<{ unsplit: string; split: string; checkpointBytes: number }> {
   const hf = path.join(root, 'hf');
   const unsplit = path.join(root, `unsplit-${precision}`);
   const split = path.join(root, `split${SPLITS}-${precision}`);
   if (!existsSync(path.join(hf, 'model.safetensors'))) {
     await mkdir(hf, { recursive: true });
-    await writeSyntheticCheckpoint(hf, CONFIG, 'BF16');
+    await writeSyntheticCheckpoint(hf, config, 'BF16');
   }
   const checkpointBytes = (await stat(path.join(hf, 'model.safetensors'))).size;
   if (!existsSync(unsplit)) {
@@ -68,7 +77,7 @@ async function buildOutputs(root: string, precision: string): Promise<{ unsplit:
     console.log(`converted to ${precision} in ${((performance.now() - start) / 1000).toFixed(0)} s`);
   }
   if (!existsSync(split)) {
-    await splitModel({ modelPath: path.join(unsplit, 'model.onnx'), plan: planEqualSplits(CONFIG.num_hidden_layers, SPLITS), outDir: split, validate: false });
+    await splitModel({ modelPath: path.join(unsplit, 'model.onnx'), plan: planEqualSplits(config.num_hidden_layers, SPLITS), outDir: split, validate: false });
   }
   return { unsplit, split, checkpointBytes };
 }
@@ -90,7 +99,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const root = args.work ?? (await mkdtemp(path.join(os.tmpdir(), 'olive-bench-generate-')));
   try {
-    const { unsplit, split, checkpointBytes } = await buildOutputs(root, args.precision);
+    const { unsplit, split, checkpointBytes } = await buildOutputs(root, args.precision, benchConfig(args.quick));
     const modes = {
       unsplit: () => generate(unsplit, args.tokens, []),
       resident: () => generate(split, args.tokens, []),
@@ -123,6 +132,14 @@ async function main(): Promise<void> {
     console.log(`resident cascade decode tokens/s / unsplit: ${(summary.unsplit.msPerToken / summary.resident.msPerToken).toFixed(2)}× (aim ≥ 0.95×)`);
     console.log(`low-memory decode tokens/s / unsplit: ${(summary.unsplit.msPerToken / summary['low-memory'].msPerToken).toFixed(3)}×`);
     console.log(`same tokens as unsplit: resident ${same ? 'yes' : 'NO'}, low-memory ${lowSame ? 'yes' : 'NO'}`);
+    const model = `${formatBytes(checkpointBytes)} checkpoint → ${args.precision}`;
+    for (const [mode, s] of Object.entries(summary)) {
+      reportFigure({ bench: 'generate', figure: `olive generate ${mode}, ${model}${mode === 'unsplit' ? '' : `, ${SPLITS} splits`}`, value: `decode ${s.msPerToken.toFixed(1)} ms/token, peak RSS ${formatBytes(s.peakRss)}` });
+    }
+    const residentRatio = summary.unsplit.msPerToken / summary.resident.msPerToken;
+    const lowRatio = summary['low-memory'].peakRss / summary.unsplit.peakRss;
+    reportFigure({ bench: 'generate', figure: `cascade decode overhead (resident ${SPLITS} splits vs unsplit), ${model}`, value: `tokens ${same ? 'identical' : 'DIFFER'}`, ratio: `${residentRatio.toFixed(2)}× unsplit tokens/s`, aim: `≥ 0.95×: ${residentRatio >= 0.95 ? 'met' : 'not met'}` });
+    reportFigure({ bench: 'generate', figure: `--low-memory peak RSS vs unsplit, ${model}`, value: `tokens ${lowSame ? 'identical' : 'DIFFER'}; ${(aboveBaseline(summary['low-memory'].peakRss) / aboveBaseline(summary.unsplit.peakRss)).toFixed(2)}× above the process baseline`, ratio: `${lowRatio.toFixed(2)}× unsplit peak`, aim: `≤ 0.4×: ${lowRatio <= 0.4 ? 'met' : 'not met'}` });
   } finally {
     if (!args.work && !args.keep) await rm(root, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { formatBytes } from '../src/format/bytes.ts';
 import { formatTable } from '../src/format/table.ts';
 import { parseConfig } from '../src/hf/config.ts';
+import { reportFigure } from './figures.ts';
 import { writeSyntheticCheckpoint } from './synthetic-checkpoint.ts';
 
 const CONTEXT = 1024;
@@ -91,6 +92,13 @@ async function main(): Promise<void> {
           ratios.push(ratio);
           const verdict = Math.abs(ratio - 1) <= AIM ? 'within ±15 %' : 'MISS';
           rows.push([`${family} (${formatBytes(bytes)} fp32)`, precision, `${index + 1}/${splits}`, formatBytes(peak), formatBytes(split.estimate), ratio.toFixed(2), verdict]);
+          reportFigure({
+            bench: 'memory',
+            figure: `${family} ${precision} split ${index + 1}/${splits}, peak RSS at a ${CONTEXT}-token prefill (median of ${repeat})`,
+            value: `${formatBytes(peak)} measured, ${formatBytes(split.estimate)} estimated`,
+            ratio: `${ratio.toFixed(2)}× the estimate`,
+            aim: `±${AIM * 100} %: ${Math.abs(ratio - 1) <= AIM ? 'met' : 'not met'}`,
+          });
         });
         console.error(`${family} ${precision}: done`);
       }

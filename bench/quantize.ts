@@ -15,6 +15,7 @@ import type { ModelProto, NodeProto, TensorProto } from '../src/onnx/types.ts';
 import { writeModel } from '../src/onnx/write-model.ts';
 import { MAX_QUANTIZE_THREADS } from '../src/passes/quantize/options.ts';
 import { quantizeWeights } from '../src/passes/quantize/quantize-weights.ts';
+import { reportFigure } from './figures.ts';
 
 const K = 2048;
 const N = 4096;
@@ -74,6 +75,8 @@ function syntheticModel(): ModelProto {
   };
 }
 
+const rates = new Map<string, number>();
+
 async function run(source: string, outDir: string, bits: 4 | 8, threads: number): Promise<void> {
   const { model } = await readModel(source);
   const started = performance.now();
@@ -82,6 +85,15 @@ async function run(source: string, outDir: string, bits: 4 | 8, threads: number)
   const seconds = (performance.now() - started) / 1000;
   await result.close();
   const { elements, sourceBytes } = result.throughput();
+  const rate = elements / seconds;
+  const single = rates.get(`${bits}/1`);
+  rates.set(`${bits}/${threads}`, rate);
+  reportFigure({
+    bench: 'quantize',
+    figure: `int${bits} quantize + write, ${threads} worker thread${threads > 1 ? 's' : ''}, ${(elements / 1e6).toFixed(0)} M fp32 weights`,
+    value: `${(rate / 1e6).toFixed(1)} M weights/s (${(sourceBytes / 2 ** 20 / seconds).toFixed(0)} MiB/s of fp32)`,
+    ratio: single && threads > 1 ? `${(rate / single).toFixed(2)}× one thread` : undefined,
+  });
   console.log(
     `int${bits} threads ${threads}: ${(elements / 1e6).toFixed(0)} M weights (${(sourceBytes / 2 ** 20).toFixed(0)} MiB fp32) in ${seconds.toFixed(2)} s ` +
       `= ${(elements / seconds / 1e6).toFixed(1)} M weights/s, ${(sourceBytes / 2 ** 20 / seconds).toFixed(0)} MiB/s; wrote ${(written.externalBytes / 2 ** 20).toFixed(1)} MiB`,

@@ -1,5 +1,5 @@
 /** Build ONNX decoder graphs straight from Hugging Face safetensors, for every family in src/arch's registry. */
-export { buildDecoder, DEFAULT_MODEL_FILE } from './build-decoder.ts';
+export { buildDecoder, prepareDecoder, DEFAULT_MODEL_FILE, type PreparedDecoder } from './build-decoder.ts';
 export { buildDecoderGraph, IR_VERSION, ONNX_OPSET, MICROSOFT_OPSET, type DecoderGraph } from './decoder-graph.ts';
 export { emitMatMul, type LinearEmitter, type LinearSpec } from './linear.ts';
 export { GraphBuilder, MODULE_KEY, MICROSOFT_DOMAIN, type NodeSpec, type Dim } from './graph-builder.ts';

@@ -86,3 +86,9 @@ export const GENERATION_CONFIG_FILE = 'generation_config.json';
 
 /** The Hugging Face model configuration carried beside the model. */
 export const HF_CONFIG_FILE = 'config.json';
+
+/**
+ * An unsplit model written into a split staging folder only to validate the cascade against: its initializers
+ * point into the splits' data files (no weight is written twice), and it is deleted before the folder is published.
+ */
+export const CHECK_MODEL_FILE = '.olive-unsplit-check.onnx';

@@ -23,6 +23,7 @@ export {
 } from './write-model.ts';
 export {
   setTensorSource,
+  copyTensor,
   getTensorSource,
   streamSource,
   readSource,

@@ -4,6 +4,7 @@
  * quantized weight). Writers stream a source chunk by chunk so peak memory stays flat whatever the model size.
  */
 import { open } from 'node:fs/promises';
+import { OliveError } from '../errors.ts';
 import type { TensorProto } from './types.ts';
 
 /** Read files in pieces of this size: well under Node 20's 2 GiB limit for one read, large enough to be fast. */
@@ -12,21 +13,72 @@ export const READ_CHUNK_BYTES = 16 * 1024 * 1024;
 export type TensorSource =
   | { kind: 'file'; path: string; offset: number; length: number }
   | { kind: 'bytes'; bytes: Uint8Array }
-  | { kind: 'producer'; length: number; produce: () => Promise<Uint8Array> | AsyncIterable<Uint8Array> };
+  | {
+      kind: 'producer';
+      length: number;
+      produce: () => Promise<Uint8Array> | AsyncIterable<Uint8Array>;
+      transposeOf?: TransposeOrigin;
+      widenedFrom?: WideningOrigin;
+    };
+
+/**
+ * A producer whose bytes are `source` (raw BF16 or F16 values) widened to float32, which is exact: a pass that
+ * decodes the values anyway (a quantizer) can read the narrower `source` instead and skip a conversion pass.
+ */
+export interface WideningOrigin {
+  source: TensorSource;
+  format: 'BF16' | 'F16';
+}
+
+/**
+ * A producer whose bytes are the [cols, rows] transpose of `source`, a row-major [rows, cols] matrix of the same
+ * element type: a pass that wants the untransposed matrix (a quantizer taking [N, K]) streams `source` instead.
+ */
+export interface TransposeOrigin {
+  source: TensorSource;
+  rows: number;
+  cols: number;
+}
 
 const sources = new WeakMap<TensorProto, TensorSource>();
+
+/**
+ * Sources are keyed by object identity, so a `{...tensor}` copy has none. Every tensor given a source also gets
+ * this enumerable symbol key, which a spread copy does carry: a tensor holding it but absent from the table is
+ * such a copy, and asking for its bytes is an error rather than a tensor silently written without data.
+ */
+const HAS_SOURCE: unique symbol = Symbol('olive.tensorSource');
+type Marked = TensorProto & { [HAS_SOURCE]?: true };
 
 /** Attach the bytes of `tensor` (its raw_data layout) without putting them in the message. */
 export function setTensorSource(tensor: TensorProto, source: TensorSource): TensorProto {
   sources.set(tensor, source);
+  (tensor as Marked)[HAS_SOURCE] = true;
   return tensor;
 }
 
-/** The attached source, else inline raw_data; undefined for tensors stored in typed fields or unresolved. */
+/** A copy of `tensor` with `changes` applied that keeps its attached bytes (a plain `{...tensor}` would not). */
+export function copyTensor(tensor: TensorProto, changes: Partial<TensorProto> = {}): TensorProto {
+  const copy: TensorProto = { ...tensor, ...changes };
+  const source = sources.get(tensor);
+  if (source && changes.raw_data === undefined) setTensorSource(copy, source);
+  else delete (copy as Marked)[HAS_SOURCE];
+  return copy;
+}
+
+/**
+ * The attached source, else inline raw_data; undefined for tensors stored in typed fields or unresolved. A copy
+ * of a tensor whose bytes were attached, holding no bytes of its own, throws: its weights would be lost.
+ */
 export function getTensorSource(tensor: TensorProto): TensorSource | undefined {
   const attached = sources.get(tensor);
   if (attached) return attached;
   if (tensor.raw_data && tensor.raw_data.length > 0) return { kind: 'bytes', bytes: tensor.raw_data };
+  if ((tensor as Marked)[HAS_SOURCE]) {
+    throw new OliveError(
+      `tensor '${tensor.name ?? ''}' is a copy of a tensor whose bytes are attached by identity, and has none of its own: its data would be lost (copy it with copyTensor, or attach a source with setTensorSource)`,
+    );
+  }
   return undefined;
 }
 

@@ -40,6 +40,18 @@ export interface WriteModelOptions {
   dataFileName?: string;
   /** Called after each tensor written to the data file (progress reporting). */
   onTensorWritten?: (tensorName: string, bytes: number) => void;
+  /**
+   * Initializers whose bytes already lie in another data file in the model's folder: they are written as
+   * references to that range (nothing is copied), e.g. a check model pointing into the data files of a split.
+   */
+  alreadyWritten?: ReadonlyMap<TensorProto, ExternalRange>;
+}
+
+/** A tensor's bytes in an external data file: `location` relative to the model's folder. */
+export interface ExternalRange {
+  location: string;
+  offset: number;
+  length: number;
 }
 
 export interface WriteModelResult {
@@ -49,6 +61,8 @@ export interface WriteModelResult {
   modelBytes: number;
   externalBytes: number;
   externalTensors: number;
+  /** Where each initializer written to the data file landed, keyed by the tensor object given in the model. */
+  placements: Map<TensorProto, ExternalRange>;
 }
 
 export async function writeModel(file: string, model: ModelProto, options: WriteModelOptions = {}): Promise<WriteModelResult> {
@@ -59,7 +73,7 @@ export async function writeModel(file: string, model: ModelProto, options: Write
   const tmpModel = file + suffix;
   const tmpData = dataPath + suffix;
   const data = new DataFileWriter(tmpData, dataFileName, options.onTensorWritten);
-  const placer = new TensorPlacer(file, options.externalThresholdBytes ?? DEFAULT_EXTERNAL_THRESHOLD_BYTES, data);
+  const placer = new TensorPlacer(file, options.externalThresholdBytes ?? DEFAULT_EXTERNAL_THRESHOLD_BYTES, data, options.alreadyWritten ?? new Map());
   try {
     const placed = await mapModelTensors(model, (tensor, role) => placer.place(tensor, role));
     await data.close();
@@ -71,6 +85,7 @@ export async function writeModel(file: string, model: ModelProto, options: Write
       modelBytes,
       externalBytes: data.payloadBytes,
       externalTensors: data.tensorCount,
+      placements: placer.placements,
     };
   } catch (error) {
     throw asWriteError(error, file);
@@ -140,15 +155,19 @@ interface PendingInline {
 /** Decides, tensor by tensor, what stays inline and what streams to the data file. */
 class TensorPlacer {
   readonly pending: PendingInline = { sources: new Map(), bytes: 0 };
+  readonly placements = new Map<TensorProto, ExternalRange>();
   private inlineBytes = 0;
 
   constructor(
     private readonly file: string,
     private readonly threshold: number,
     private readonly data: DataFileWriter,
+    private readonly alreadyWritten: ReadonlyMap<TensorProto, ExternalRange>,
   ) {}
 
   async place(tensor: TensorProto, role: TensorRole): Promise<TensorProto> {
+    const written = role === 'initializer' ? this.alreadyWritten.get(tensor) : undefined;
+    if (written) return externalReference(tensor, written);
     const source = getTensorSource(tensor);
     if (!source) return this.keepAsGiven(tensor);
     const length = sourceLength(source);
@@ -184,17 +203,24 @@ class TensorPlacer {
 
   private async toExternal(tensor: TensorProto, source: TensorSource, length: number): Promise<TensorProto> {
     const offset = await this.data.append(tensor.name ?? '', source, length);
-    const { raw_data: _raw, ...rest } = withoutExternalFields(tensor);
-    return {
-      ...rest,
-      data_location: DataLocation.EXTERNAL,
-      external_data: [
-        { key: 'location', value: this.data.location },
-        { key: 'offset', value: String(offset) },
-        { key: 'length', value: String(length) },
-      ],
-    };
+    const range = { location: this.data.location, offset, length };
+    this.placements.set(tensor, range);
+    return externalReference(tensor, range);
   }
+}
+
+function externalReference(tensor: TensorProto, range: ExternalRange): TensorProto {
+  checkDataFileName(range.location);
+  const { raw_data: _raw, ...rest } = withoutExternalFields(tensor);
+  return {
+    ...rest,
+    data_location: DataLocation.EXTERNAL,
+    external_data: [
+      { key: 'location', value: range.location },
+      { key: 'offset', value: String(range.offset) },
+      { key: 'length', value: String(range.length) },
+    ],
+  };
 }
 
 function withoutExternalFields(tensor: TensorProto): TensorProto {

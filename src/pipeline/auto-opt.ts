@@ -1,6 +1,7 @@
 /**
- * `olive auto-opt` as a library call: load → convert → optimize/quantize → plan → split → validate → publish
- * (REFERENCE §1, §3, §4). Intermediate models go to a work folder beside the output and are removed at the end;
+ * `olive auto-opt` as a library call: load → plan → convert/quantize/split in one pass (a checkpoint) or
+ * optimize → split (an ONNX model) → validate → publish (REFERENCE §1, §3, §4). Intermediate files (side files,
+ * an optimized ONNX input) go to a work folder beside the output and are removed at the end;
  * the output is assembled and validated in a staging folder and only then renamed into place, so it appears whole
  * or not at all, and a failed run (validation included) leaves an earlier output as it was.
  */
@@ -8,7 +9,13 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OliveError } from '../errors.ts';
 import { openArchitecture } from '../arch/open-architecture.ts';
-import { buildDecoder } from '../convert/build-decoder.ts';
+import { prepareDecoder, type PreparedDecoder } from '../convert/build-decoder.ts';
+import { closeConvertPool, DEFAULT_CONVERT_THREADS, setConvertThreads } from '../convert/convert-pool.ts';
+import { reportWriteProgress } from '../onnx/write-progress.ts';
+import type { ModelProto } from '../onnx/types.ts';
+import { quantizeWeights, type QuantizeResult } from '../passes/quantize/quantize-weights.ts';
+import { writeSplitsOf } from '../split/split-model.ts';
+import { validateStaged } from './validate-staged.ts';
 import { resolveModelSource } from '../hf/resolve-model-source.ts';
 import type { ModelSource } from '../hf/model-source.ts';
 import { optimizeOnnxModel, type OptimizeOnnxReport } from '../passes/optimize-onnx-model.ts';
@@ -25,12 +32,12 @@ import type { SplitResult } from '../split/types.ts';
 import { classifyModelInput, type ModelInput } from './model-input.ts';
 import { ioPrecision, makePlan } from './make-plan.ts';
 import { planOnnxModel } from './plan-onnx-model.ts';
-import { carrySideFiles, stageModelFolder } from './publish-model-folder.ts';
+import { carrySideFiles, stageModelFolder, writeModelFolder } from './publish-model-folder.ts';
 import type { AutoOptOptions } from './options.ts';
 import { unsplitModelFiles, type UnsplitModelFiles } from '../layout/output-layout.ts';
 import type { Reporter } from './reporter.ts';
 import { StageTimer } from './stage-timer.ts';
-import { summarize, type AutoOptResult } from './result.ts';
+import { summarize, type AutoOptResult, type SummaryQuantize } from './result.ts';
 import { checkRuntimeBudget } from './check-runtime-budget.ts';
 
 export async function runAutoOpt(options: AutoOptOptions, reporter: Reporter): Promise<AutoOptResult> {
@@ -71,30 +78,111 @@ interface Production {
 }
 
 /**
- * Convert, optimize, then stage the one model or split (and validate) it in a staging folder, with the run
- * configuration; only a staged output that passed is published.
+ * A Hugging Face checkpoint goes to its final files in one pass; an ONNX model is optimized, then staged or
+ * split. Either way the output is assembled (and validated) in a staging folder with the run configuration, and
+ * only a staged output that passed is published.
  */
 async function produce(production: Production): Promise<AutoOptResult> {
-  const { options, loaded, plan, work, timer, reporter } = production;
-  const convertedPath = await timer.run('convert', 'building the ONNX graph', () => convert(loaded, options, work, reporter));
-  const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () => optimizeFor(convertedPath, loaded, options, work, reporter));
-  const modelPath = optimized?.modelPath ?? convertedPath;
+  const { loaded } = production;
+  return loaded.kind === 'hf' ? produceFromCheckpoint(production, loaded.source) : produceFromOnnx(production, loaded.path);
+}
+
+/**
+ * The graph is laid out with every weight attached as a source (a checkpoint range, converted, transposed or
+ * quantized when the writer reaches it), then written straight into the unsplit model's or each split's data
+ * file: no intermediate model, each weight read from the checkpoint once.
+ */
+async function produceFromCheckpoint(production: Production, source: ModelSource): Promise<AutoOptResult> {
+  const { options, plan, work, timer, reporter } = production;
+  setConvertThreads(isQuantized(options) ? 1 : DEFAULT_CONVERT_THREADS);
+  const prepared = await timer.run('convert', 'building the ONNX graph', () => prepareCheckpoint(source, options, work));
+  const quantized = isQuantized(options) ? await timer.run('quantize', `${options.precision} MatMulNBits, made while the weights are written`, () => quantizeBuilt(prepared.graph.model, options)) : undefined;
+  try {
+    const model = quantized?.model ?? prepared.graph.model;
+    const staged = await inStaging(production, async (staging) => {
+      if (!plan) {
+        await timer.run('write', options.outputPath, () => writeModelFolder(model, prepared.sideDir, staging, outputFiles(options), writeProgress(model, reporter)));
+        return undefined;
+      }
+      const written = await timer.run('split', `${plan.splits.length} splits, each weight converted and written once`, () =>
+        writeSplitsOf({ model, dir: prepared.sideDir }, { kind: 'plan', plan }, { outDir: staging, onProgress: (message) => reporter.info(message) }),
+      );
+      if (options.validate) {
+        written.result.validation = await timer.run('validate', 'the cascade against the unsplit model', () =>
+          validateStaged({ staging, reference: { model, placements: written.placements }, plan, options, result: written.result }),
+        );
+      }
+      return checkRuntimeBudget(written.result, plan, options.outputPath);
+    });
+    const quantize = quantized && { ...quantized.report, throughput: quantized.throughput() };
+    return finish(production, staged, quantize);
+  } finally {
+    await quantized?.close();
+    await closeConvertPool();
+  }
+}
+
+/** An ONNX model: ORT's portable optimization and the precision conversion, then staged whole or split. */
+async function produceFromOnnx(production: Production, inputPath: string): Promise<AutoOptResult> {
+  const { options, plan, work, timer, reporter } = production;
+  const optimized = await timer.run('optimize', `${options.precision} for ${options.provider}`, () => optimizeFor(inputPath, options, work, reporter));
+  const modelPath = optimized.modelPath;
   // the optimized model's folder lacks the tokenizer and genai_config.json that the split and the output carry
-  await carrySideFiles(path.dirname(convertedPath), path.dirname(modelPath));
+  await carrySideFiles(path.dirname(inputPath), path.dirname(modelPath));
   const staged = await inStaging(production, async (staging) => {
     if (!plan) return void (await timer.run('write', options.outputPath, () => stageModelFolder(path.dirname(modelPath), modelPath, staging, outputFiles(options))));
-    const written = await timer.run('split', `${plan.splits.length} splits`, () =>
-      writeSplitFolder(
-        { modelPath, plan, outDir: staging, validate: options.validate, provider: options.provider, onProgress: (message) => reporter.info(message) },
-        options.outputPath,
-      ),
+    const result = await timer.run('split', `${plan.splits.length} splits`, () =>
+      writeSplitFolder({ modelPath, plan, outDir: staging, validate: false, provider: options.provider, onProgress: (message) => reporter.info(message) }, options.outputPath),
     );
-    return checkRuntimeBudget(written, plan, options.outputPath);
+    if (options.validate) {
+      result.validation = await timer.run('validate', 'the cascade against the unsplit model', () => validateStaged({ staging, reference: modelPath, plan, options, result }));
+    }
+    return checkRuntimeBudget(result, plan, options.outputPath);
   });
+  return finish(production, staged, optimized.quantize);
+}
+
+async function finish(production: Production, staged: { value: SplitResult | undefined; configFile?: string }, quantize: SummaryQuantize | undefined): Promise<AutoOptResult> {
+  const { options, loaded, plan, timer } = production;
   const split = staged.value && publishedAt(staged.value, options.outputPath);
   const fileBytes = split && (await splitFileBytes(split));
-  const result = summarize({ options, input: loaded, plan, optimized, split, fileBytes, timings: timer.timings });
+  const result = summarize({ options, input: loaded, plan, quantize, split, fileBytes, timings: timer.timings });
   return staged.configFile ? { ...result, config_file: staged.configFile } : result;
+}
+
+/** The graph, genai_config.json and the tokenizer files; config.json travels too (model_config.json's model_attributes). */
+async function prepareCheckpoint(source: ModelSource, options: AutoOptOptions, work: string): Promise<PreparedDecoder> {
+  const prepared = await prepareDecoder({
+    modelDir: source.dir,
+    outDir: path.join(work, 'converted'),
+    precision: ioPrecision(options) === 'fp16' ? 'fp16' : 'fp32',
+    provider: options.provider,
+    // Transformers.js batches prompts left-padded: the standard-operator attention takes rotary positions and the
+    // padding mask from attention_mask, GroupQueryAttention's seqlens_k assumes right padding
+    attention: options.layout === 'transformers.js' ? 'plain' : undefined,
+    contextLength: options.contextLength,
+  });
+  await copySideFiles(source.dir, prepared.sideDir);
+  return prepared;
+}
+
+/** int4/int8: the Linear weights become MatMulNBits, quantized in worker threads as the writer reaches them. */
+async function quantizeBuilt(model: ModelProto, options: AutoOptOptions): Promise<QuantizeResult> {
+  return quantizeWeights(model, {
+    bits: options.precision === 'int4' ? 4 : 8,
+    blockSize: options.blockSize,
+    accuracyLevel: options.accuracyLevel,
+    symmetric: options.symmetric,
+    provider: options.provider,
+  });
+}
+
+function isQuantized(options: AutoOptOptions): boolean {
+  return options.precision === 'int4' || options.precision === 'int8';
+}
+
+function writeProgress(model: ModelProto, reporter: Reporter): (tensorName: string, bytes: number) => void {
+  return reportWriteProgress(model, (progress) => reporter.stageProgress('write', { done: progress.bytes, total: progress.totalBytes, unit: 'bytes' }));
 }
 
 /**
@@ -154,31 +242,8 @@ async function planFor(loaded: LoadedInput, options: AutoOptOptions): Promise<Sp
   return makePlan(options, { config: loaded.source.config, checkpoint: loaded.source.checkpoint });
 }
 
-async function convert(loaded: LoadedInput, options: AutoOptOptions, work: string, reporter: Reporter): Promise<string> {
-  if (loaded.kind === 'onnx') return loaded.path;
-  const result = await buildDecoder({
-    modelDir: loaded.source.dir,
-    outDir: path.join(work, 'converted'),
-    precision: ioPrecision(options) === 'fp16' ? 'fp16' : 'fp32',
-    provider: options.provider,
-    // Transformers.js batches prompts left-padded: the standard-operator attention takes rotary positions and the
-    // padding mask from attention_mask, GroupQueryAttention's seqlens_k assumes right padding
-    attention: options.layout === 'transformers.js' ? 'plain' : undefined,
-    contextLength: options.contextLength,
-    onProgress: (progress) => reporter.stageProgress('convert', { done: progress.bytes, total: progress.totalBytes, unit: 'bytes' }),
-  });
-  // config.json travels too: Olive's model_config.json carries it as model_attributes
-  await copySideFiles(loaded.source.dir, path.dirname(result.modelPath));
-  return result.modelPath;
-}
-
-/**
- * Built graphs already hold ONNX Runtime's fused operators and need only quantization (int4/int8); a given ONNX
- * model gets ORT's portable optimization and the precision conversion. Nothing to do returns undefined.
- */
-async function optimizeFor(modelPath: string, loaded: LoadedInput, options: AutoOptOptions, work: string, reporter: Reporter): Promise<OptimizeOnnxReport | undefined> {
-  const quantize = options.precision === 'int4' || options.precision === 'int8';
-  if (loaded.kind === 'hf' && !quantize) return undefined;
+/** A given ONNX model gets ORT's portable optimization and the precision conversion or quantization. */
+async function optimizeFor(modelPath: string, options: AutoOptOptions, work: string, reporter: Reporter): Promise<OptimizeOnnxReport> {
   const outDir = path.join(work, 'optimized');
   await mkdir(outDir, { recursive: true });
   return optimizeOnnxModel(modelPath, outDir, {
@@ -187,7 +252,7 @@ async function optimizeFor(modelPath: string, loaded: LoadedInput, options: Auto
     blockSize: options.blockSize,
     accuracyLevel: options.accuracyLevel,
     symmetric: options.symmetric,
-    ortLevel: loaded.kind === 'hf' ? 'none' : 'extended',
+    ortLevel: 'extended',
     onProgress: (progress) => reporter.stageProgress('optimize', { done: progress.bytes, total: progress.totalBytes, unit: 'bytes' }),
   });
 }

@@ -1,12 +1,14 @@
 /**
- * The unsplit result (no split flags, as Olive): the model and its data file moved from the work folder into the
- * staging folder with the files that travel with it (auto-opt then renames the staging folder into place).
+ * The unsplit result (no split flags, as Olive): the model written into the staging folder (a checkpoint's) or
+ * moved there with its data file from the work folder (an optimized ONNX input), with the files that travel with it (auto-opt then renames the staging folder into place).
  */
 import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { copySideFiles } from '../split/copy-side-files.ts';
 import { GENAI_CONFIG_FILE, MODEL_FILE, dataFileName, unsplitModelFiles, type UnsplitModelFiles } from '../layout/output-layout.ts';
 import { relocateExternalData } from '../onnx/relocate-external-data.ts';
+import type { ModelProto } from '../onnx/types.ts';
+import { writeModel } from '../onnx/write-model.ts';
 import { carryChatTemplate, declareExternalData, pointGenaiConfigAt } from './output-settings.ts';
 
 export { GENAI_CONFIG_FILE, MODEL_FILE as OUTPUT_MODEL_FILE };
@@ -24,6 +26,28 @@ export async function stageModelFolder(sideFilesDir: string, modelPath: string, 
   if (files.layout === 'transformers.js') {
     await pointGenaiConfigAt(staging, files);
     await declareExternalData(staging, files, hasData);
+  }
+}
+
+/**
+ * Write a model held in memory (weights as attached sources) into staging under the layout's names, each weight
+ * streamed from its source straight into the data file, with the side files found in sideFilesDir.
+ */
+export async function writeModelFolder(
+  model: ModelProto,
+  sideFilesDir: string,
+  staging: string,
+  files: UnsplitModelFiles,
+  onTensorWritten?: (tensorName: string, bytes: number) => void,
+): Promise<void> {
+  const modelTarget = path.join(staging, ...files.model.split('/'));
+  await mkdir(path.dirname(modelTarget), { recursive: true });
+  const written = await writeModel(modelTarget, model, { dataFileName: path.posix.basename(files.data), onTensorWritten });
+  await carrySideFiles(sideFilesDir, staging);
+  await carryChatTemplate(staging);
+  if (files.layout === 'transformers.js') {
+    await pointGenaiConfigAt(staging, files);
+    await declareExternalData(staging, files, written.dataPath !== undefined);
   }
 }
 

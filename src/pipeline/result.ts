@@ -3,7 +3,6 @@
  * list (the shape `--dry_run --json` promises: index, modules, layers, weight_bytes, runtime_bytes,
  * flops_per_token…), each completed with its files and measured memory once written.
  */
-import type { OptimizeOnnxReport } from '../passes/optimize-onnx-model.ts';
 import type { QuantizeReport } from '../passes/quantize/quantize-weights.ts';
 import type { PlanSplit, SplitPlan } from '../plan/types.ts';
 import type { ValidationReport } from '../runtime/types.ts';
@@ -39,11 +38,14 @@ export interface AutoOptResult {
   config_file?: string;
 }
 
+/** What quantization did (the report of the quantize pass, whichever route ran it). */
+export type SummaryQuantize = QuantizeReport;
+
 export interface SummaryInputs {
   options: AutoOptOptions;
   input: LoadedInput;
   plan: SplitPlan | undefined;
-  optimized?: OptimizeOnnxReport;
+  quantize?: SummaryQuantize;
   split?: SplitResult;
   /** Bytes on disk of each split (model file + data file), by index. */
   fileBytes?: number[];
@@ -51,7 +53,7 @@ export interface SummaryInputs {
 }
 
 export function summarize(inputs: SummaryInputs): AutoOptResult {
-  const { options, input, plan, optimized, split } = inputs;
+  const { options, input, plan, quantize, split } = inputs;
   const { splits: plannedSplits = [], ...planSettings } = plan ?? {};
   return {
     splits: plannedSplits.map((planned) => withWrittenFiles(planned, split, inputs.fileBytes ?? [])),
@@ -63,7 +65,7 @@ export function summarize(inputs: SummaryInputs): AutoOptResult {
     provider: options.provider,
     shared_initializers: split?.sharedInitializers ?? [],
     duplicated_bytes: split?.duplicatedBytes ?? 0,
-    quantization: optimized?.quantize ? quantizationSummary(optimized.quantize) : null,
+    quantization: quantize ? quantizationSummary(quantize) : null,
     validation: split?.validation ?? null,
     stages: inputs.timings,
   };

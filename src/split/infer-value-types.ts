@@ -137,8 +137,9 @@ function rankKnown(meta: ort.InferenceSession.TensorValueMetadata, probe: ort.In
 
 async function inlined(tensor: TensorProto): Promise<TensorProto> {
   const source = getTensorSource(tensor);
-  if (!source || source.kind === 'bytes') return tensor;
+  if (!source || (source.kind === 'bytes' && source.bytes === tensor.raw_data)) return tensor;
   const { external_data: _e, data_location: _l, ...rest } = tensor;
+  // bytes attached by a builder are not in raw_data: the encoded skeleton needs them there
   return { ...rest, raw_data: await readSource(source) };
 }
 

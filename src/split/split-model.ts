@@ -9,8 +9,9 @@ import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { OliveError } from '../errors.ts';
 import { readModel, type LoadedModel } from '../onnx/read-model.ts';
-import type { TypeProto, ValueInfoProto } from '../onnx/types.ts';
-import { writeModel } from '../onnx/write-model.ts';
+import type { ModelProto, TensorProto, TypeProto, ValueInfoProto } from '../onnx/types.ts';
+import { writeModel, type ExternalRange } from '../onnx/write-model.ts';
+import { copyTensor, setTensorSource } from '../onnx/tensor-source.ts';
 import type { SplitPlan } from '../plan/types.ts';
 import type { ExecutionProvider } from '../providers.ts';
 import type { ValidationReport } from '../runtime/types.ts';
@@ -93,9 +94,46 @@ export async function writeSplitFolder(options: SplitModelOptions, publishedAs: 
   const progress = options.onProgress ?? (() => {});
   const target = splitTarget(options);
   const loaded = await readModel(options.modelPath);
-  const cut = await cutModel(loaded, target, progress);
-  const splits = await writeOutput(loaded, cut, target, options, progress);
-  const shared = sharedInitializers(cut.cuts, loaded.model.graph?.initializer ?? []);
+  const { result } = await writeSplitsOf({ model: loaded.model, dir: loaded.dir }, target, { ...options, onProgress: progress });
+  if (options.validate === false) return result;
+  result.validation = await validateOutput(loaded, target, options, progress);
+  if (!result.validation.passed) {
+    const meantFor = publishedAt(result, publishedAs);
+    throw new SplitValidationError(meantFor, meantFor.validation!);
+  }
+  return result;
+}
+
+/** A model held in memory (weights as attached sources) and the folder its side files and configs come from. */
+export interface SplitSource {
+  model: ModelProto;
+  dir: string;
+}
+
+export interface WrittenSplitFolder {
+  result: SplitResult;
+  /** Where each initializer of the source model was first written (data file name in outDir, offset, length). */
+  placements: Map<TensorProto, ExternalRange>;
+}
+
+/**
+ * Cut `source.model` along `target` and write the splits, manifests and side files into the existing folder
+ * `options.outDir`, each weight streamed from its source once. An initializer several splits read (a tied
+ * embedding, rotary caches) is produced once: the later splits copy it from the first split's data file.
+ * Nothing is validated here.
+ */
+export async function writeSplitsOf(
+  source: SplitSource,
+  target: SplitTarget,
+  options: Pick<SplitModelOptions, 'outDir' | 'modelAttributes' | 'onProgress'>,
+): Promise<WrittenSplitFolder> {
+  const progress = options.onProgress ?? (() => {});
+  const cut = await cutModel(source.model, target, progress);
+  const placements = new Map<TensorProto, ExternalRange>();
+  const splits = await writeSplits(source.model, cut, options.outDir, placements, progress);
+  await writeManifests(options.outDir, cut.cuts, target, { modelDir: source.dir, modelAttributes: options.modelAttributes });
+  await copySideFiles(source.dir, options.outDir);
+  const shared = sharedInitializers(cut.cuts, source.model.graph?.initializer ?? []);
   if (shared.length > 0) progress(describeShared(shared));
   const result: SplitResult = {
     outDir: options.outDir,
@@ -105,13 +143,7 @@ export async function writeSplitFolder(options: SplitModelOptions, publishedAs: 
     inferredTypes: cut.inferred,
     validation: undefined,
   };
-  if (options.validate === false) return result;
-  result.validation = await validateOutput(loaded, target, options, progress);
-  if (!result.validation.passed) {
-    const meantFor = publishedAt(result, publishedAs);
-    throw new SplitValidationError(meantFor, meantFor.validation!);
-  }
-  return result;
+  return { result, placements };
 }
 
 function describeShared(shared: SharedInitializer[]): string {
@@ -126,30 +158,34 @@ function splitTarget(options: SplitModelOptions): SplitTarget {
   throw new OliveError('splitModel: give a plan or a node assignment');
 }
 
-async function cutModel(loaded: LoadedModel, target: SplitTarget, progress: Progress): Promise<CutModel> {
-  const graph = loaded.model.graph ?? {};
+async function cutModel(model: ModelProto, target: SplitTarget, progress: Progress): Promise<CutModel> {
+  const graph = model.graph ?? {};
   const index = indexGraph(graph);
   const cuts = cutGraph(graph, index, assignNodes(graph, target, index));
   progress(`assigned ${index.nodes.length} nodes to ${cuts.length} splits`);
-  const { infos, inferred } = await describeValues(loaded.model, cuts.flatMap((cut) => [...cut.inputs, ...cut.outputs]));
+  const { infos, inferred } = await describeValues(model, cuts.flatMap((cut) => [...cut.inputs, ...cut.outputs]));
   if (inferred.size > 0) progress(`inferred types of ${inferred.size} boundary values with ONNX Runtime`);
   return { index, cuts, infos, inferred };
 }
 
-/** Splits, manifests and side files written into the (staging) folder options.outDir. */
-async function writeOutput(loaded: LoadedModel, cut: CutModel, target: SplitTarget, options: SplitModelOptions, progress: Progress): Promise<WrittenSplit[]> {
-  const splits = await writeSplits(loaded, cut, options.outDir, progress);
-  await writeManifests(options.outDir, cut.cuts, target, { modelDir: loaded.dir, modelAttributes: options.modelAttributes });
-  await copySideFiles(loaded.dir, options.outDir);
-  return splits;
-}
-
-async function writeSplits(loaded: LoadedModel, cut: CutModel, staging: string, progress: Progress): Promise<WrittenSplit[]> {
+/** Each split's model and data file; `placements` gets where each source initializer was first written. */
+async function writeSplits(
+  source: ModelProto,
+  cut: CutModel,
+  staging: string,
+  placements: Map<TensorProto, ExternalRange>,
+  progress: Progress,
+): Promise<WrittenSplit[]> {
   const written: WrittenSplit[] = [];
   for (const split of cut.cuts) {
-    const model = buildSplitModel(loaded.model, split, cut.index, cut.infos);
+    const model = buildSplitModel(source, split, cut.index, cut.infos);
+    const reused = reuseWrittenCopies(model, placements, staging);
     const file = path.join(staging, splitFileName(split.index));
-    const result = await writeModel(file, model);
+    const result = await writeModel(file, reused.model);
+    for (const [tensor, range] of result.placements) {
+      const original = reused.originals.get(tensor) ?? tensor;
+      if (!placements.has(original)) placements.set(original, range);
+    }
     const weightBytes = (model.graph?.initializer ?? []).reduce((total, tensor) => total + tensorByteLength(tensor), 0);
     written.push({
       index: split.index,
@@ -163,6 +199,23 @@ async function writeSplits(loaded: LoadedModel, cut: CutModel, staging: string, 
     progress(`wrote ${path.basename(file)}: ${split.nodeIndices.length} nodes, ${weightBytes} weight bytes`);
   }
   return written;
+}
+
+/**
+ * The split's initializers already written into an earlier split's data file read their bytes from there, so a
+ * converted or quantized weight is made once; `originals` maps each such copy back to the source's tensor.
+ */
+function reuseWrittenCopies(model: ModelProto, placements: Map<TensorProto, ExternalRange>, folder: string): { model: ModelProto; originals: Map<TensorProto, TensorProto> } {
+  const originals = new Map<TensorProto, TensorProto>();
+  const graph = model.graph ?? {};
+  const initializer = (graph.initializer ?? []).map((tensor) => {
+    const range = placements.get(tensor);
+    if (!range) return tensor;
+    const copy = setTensorSource(copyTensor(tensor), { kind: 'file', path: path.join(folder, range.location), offset: range.offset, length: range.length });
+    originals.set(copy, tensor);
+    return copy;
+  });
+  return { model: { ...model, graph: { ...graph, initializer } }, originals };
 }
 
 async function validateOutput(loaded: LoadedModel, target: SplitTarget, options: SplitModelOptions, progress: Progress): Promise<ValidationReport> {

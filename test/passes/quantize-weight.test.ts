@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFloats, encodeFloats } from '../../src/onnx/float-formats.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 import type { TensorSource } from '../../src/onnx/tensor-source.ts';
-import { WorkerPool } from '../../src/passes/worker-pool.ts';
+import { WorkerPool } from '../../src/threads/worker-pool.ts';
 import { blockQuantize, type BlockQuantizeSettings, type QuantBits } from '../../src/passes/quantize/block-quantize.ts';
 import { quantizeWeight, type QuantizePool, type WeightToQuantize } from '../../src/passes/quantize/quantize-weight.ts';
 import type { SlabJob, SlabResult, WeightLayout } from '../../src/passes/quantize/slab-job.ts';

@@ -43,6 +43,10 @@ describe('the blog commands on the tiny phi3 fixture', () => {
     expect(result.validation?.provider).toBe('CPUExecutionProvider');
     const files = await readdir(out);
     expect(files).toEqual(expect.arrayContaining(['split_0.onnx', 'split_0.onnx.data', 'split_1.onnx', 'model_config.json', 'genai_config.json', 'split_plan.json']));
+    // converted straight into the splits, validated as a stage of its own against a check model that is not published
+    expect(result.stages.map((stage) => stage.stage)).toEqual(['load', 'plan', 'convert', 'split', 'validate']);
+    expect(files.filter((name) => name.endsWith('.onnx'))).toEqual(['split_0.onnx', 'split_1.onnx']);
+    expect(files.filter((name) => name.endsWith('.data'))).toEqual(['split_0.onnx.data', 'split_1.onnx.data']);
     const composite = JSON.parse(await readFile(path.join(out, 'model_config.json'), 'utf8'));
     expect(composite.type).toBe('CompositeModel');
     expect(composite.config.model_component_names).toEqual(['split_0', 'split_1']);

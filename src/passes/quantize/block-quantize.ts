@@ -208,3 +208,40 @@ function unpackCode(bytes: Uint8Array, rowStart: number, index: number, bits: Qu
   const byte = bytes[rowStart + (index >> 1)];
   return (index & 1) === 0 ? byte & 0xf : byte >> 4;
 }
+
+/**
+ * The per-weight check that replaces running the whole quantized model: the largest |v − dequantized v| over the
+ * weight, in units of its block's |scale|. Round to nearest keeps it at ½ (a clamped extreme or a rounded zero
+ * point at most 1); a packing or layout fault shows as several. A block of zeros (scale 0) must come back exact.
+ */
+export function worstErrorInScales(weight: RowMajorWeight, quantized: BlockQuantized, settings: BlockQuantizeSettings): number {
+  const { bits, blockSize } = settings;
+  const { rows, k } = weight;
+  const kBlocks = kBlockCount(k, blockSize);
+  const rowBytes = kBlocks * blobBytes(blockSize, bits);
+  const zpRowBytes = zeroPointRowBytes(kBlocks, bits);
+  const rowStride = weight.rowStride ?? k;
+  const kStride = weight.kStride ?? 1;
+  const { values } = weight;
+  const { packed, scales, zeroPoints } = quantized;
+  const defaultZeroPoint = 2 ** (bits - 1);
+  let worst = 0;
+  for (let row = 0; row < rows; row++) {
+    const codes = row * rowBytes;
+    for (let block = 0; block < kBlocks; block++) {
+      const scale = scales[row * kBlocks + block];
+      const zeroPoint = zeroPoints ? unpackCode(zeroPoints, row * zpRowBytes, block, bits) : defaultZeroPoint;
+      const end = Math.min(k, (block + 1) * blockSize);
+      let largest = 0;
+      for (let i = block * blockSize, at = row * rowStride + i * kStride; i < end; i++, at += kStride) {
+        const byte = packed[codes + (bits === 8 ? i : i >> 1)];
+        const code = bits === 8 ? byte : (i & 1) === 0 ? byte & 0xf : byte >> 4;
+        const error = Math.abs(values[at] - (code - zeroPoint) * scale);
+        if (error > largest) largest = error;
+      }
+      const inScales = scale !== 0 ? largest / Math.abs(scale) : largest === 0 ? 0 : Infinity;
+      if (inScales > worst || inScales !== inScales) worst = inScales !== inScales ? Infinity : inScales;
+    }
+  }
+  return worst;
+}

@@ -4,13 +4,14 @@
  * MatMulNBits tensors. Only the output and a few slabs are in memory at a time.
  */
 import { DataType } from '../../onnx/data-types.ts';
-import { streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
-import type { WorkerPool } from '../worker-pool.ts';
+import { OliveError } from '../../errors.ts';
+import { READ_CHUNK_BYTES, streamSource, type TensorSource } from '../../onnx/tensor-source.ts';
+import type { WorkerPool } from '../../threads/worker-pool.ts';
 import { blobBytes, kBlockCount, zeroPointRowBytes, type BlockQuantizeSettings } from './block-quantize.ts';
 import type { SlabJob, SlabResult, WeightLayout } from './slab-job.ts';
 
 /** Aim for slabs of about this many source bytes: large enough to keep a worker busy, small enough to hold a few. */
-export const SLAB_TARGET_BYTES = 8 * 1024 * 1024;
+export const SLAB_TARGET_BYTES = 4 * 1024 * 1024;
 
 export type QuantizePool = WorkerPool<SlabJob, SlabResult>;
 
@@ -19,6 +20,8 @@ export interface WeightToQuantize {
   name: string;
   source: TensorSource;
   dataType: SlabJob['dataType'];
+  /** The source holds float32 values stored narrower (bf16/fp16), widened in the worker; default: dataType's own. */
+  sourceFormat?: SlabJob['sourceFormat'];
   layout: WeightLayout;
   k: number;
   n: number;
@@ -30,6 +33,12 @@ export interface QuantizedWeightBytes {
   scales: Uint8Array;
   zeroPoints: Uint8Array | undefined;
 }
+
+/**
+ * A dequantized value further than this many block scales from its source value means the quantizer, not the
+ * rounding, is wrong (rounding to nearest stays within ½, a clamped extreme or fp16-rounded scale within about 1).
+ */
+export const MAX_ERROR_IN_SCALES = 1.01;
 
 /** Bits, block size and symmetry; the scale type follows each weight's own float type. */
 export type QuantizeSettings = Omit<BlockQuantizeSettings, 'scaleType'>;
@@ -73,23 +82,31 @@ export async function quantizeWeight(
     scales: new Uint8Array(sizes.scales),
     zeroPoints: settings.symmetric ? undefined : new Uint8Array(sizes.zeroPoints),
   };
-  const elementBytes = weight.dataType === DataType.FLOAT16 ? 2 : 4;
+  const elementBytes = weight.sourceFormat || weight.dataType === DataType.FLOAT16 ? 2 : 4;
   const outerRows = weight.layout === 'kn' ? weight.k : weight.n;
   const innerBytes = (weight.layout === 'kn' ? weight.n : weight.k) * elementBytes;
-  const rowsPerSlab = slabRows(weight, settings, innerBytes, slabTargetBytes);
+  // a narrower stored source still makes slabs of the same number of values (what the worker holds as float32)
+  const rowsPerSlab = slabRows(weight, settings, innerBytes, weight.sourceFormat ? slabTargetBytes / 2 : slabTargetBytes);
   const placed: Promise<void>[] = [];
+  let worstError = 0;
   let firstRow = 0;
   for await (const bytes of slabsOf(weight, rowsPerSlab * innerBytes, outerRows * innerBytes)) {
     const slab: Slab = { firstRow, rows: bytes.byteLength / innerBytes };
     firstRow += slab.rows;
     await pool.whenSlotFree();
-    const placing = pool.run(slabJob(weight, slab, bytes, settings)).then((result) => placeSlab(out, result, weight, slab, settings));
+    const placing = pool.run(slabJob(weight, slab, bytes, settings)).then((result) => {
+      worstError = Math.max(worstError, result.worstError);
+      placeSlab(out, result, weight, slab, settings);
+    });
     // Awaited below by Promise.all; until then (the loop awaits the source and free slots) a rejection, e.g. from
     // a pool closed while this weight was being read ahead, must not count as unhandled.
     placing.catch(() => undefined);
     placed.push(placing);
   }
   await Promise.all(placed);
+  if (!(worstError <= MAX_ERROR_IN_SCALES)) {
+    throw new OliveError(`weight '${weight.name}': a dequantized value lies ${worstError} block scales from the source value (at most ${MAX_ERROR_IN_SCALES} expected): the quantized weight is wrong`);
+  }
   return out;
 }
 
@@ -104,7 +121,7 @@ function slabRows(weight: WeightToQuantize, settings: BlockQuantizeSettings, inn
 function slabJob(weight: WeightToQuantize, slab: Slab, bytes: ArrayBuffer, settings: BlockQuantizeSettings): SlabJob {
   const k = weight.layout === 'kn' ? slab.rows : weight.k;
   const n = weight.layout === 'kn' ? weight.n : slab.rows;
-  return { bytes, dataType: weight.dataType, layout: weight.layout, k, n, alpha: weight.alpha, settings };
+  return { bytes, dataType: weight.dataType, sourceFormat: weight.sourceFormat, layout: weight.layout, k, n, alpha: weight.alpha, settings };
 }
 
 /** The source's bytes cut into fresh buffers of `slabBytes` (the last may be shorter), whatever its chunking. */
@@ -112,7 +129,7 @@ async function* slabsOf(weight: WeightToQuantize, slabBytes: number, totalBytes:
   let received = 0;
   let buffer = new Uint8Array(Math.min(slabBytes, totalBytes));
   let filled = 0;
-  for await (const chunk of streamSource(weight.source)) {
+  for await (const chunk of streamSource(weight.source, Math.min(READ_CHUNK_BYTES, slabBytes))) {
     for (let at = 0; at < chunk.length; ) {
       if (received + filled >= totalBytes) throw new RangeError(`weight '${weight.name}': source holds more than ${totalBytes} bytes`);
       const take = Math.min(chunk.length - at, buffer.length - filled);

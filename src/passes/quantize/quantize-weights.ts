@@ -9,6 +9,7 @@ import { indexGraph } from '../graph/graph-index.ts';
 import { tensorSource } from '../graph/typed-tensor-source.ts';
 import { UniqueNames } from '../graph/unique-names.ts';
 import { OliveError } from '../../errors.ts';
+import type { TensorSource } from '../../onnx/tensor-source.ts';
 import { findWeightMatMuls, type WeightMatMul } from './find-weight-matmuls.ts';
 import { nbitsBias } from './gemm-bias.ts';
 import { nbitsTensors, type NBitsTensors } from './nbits-tensors.ts';
@@ -87,15 +88,30 @@ function uniqueWeights(found: WeightMatMul[]): Map<string, WeightToQuantize> {
     if (!source) throw new OliveError(`weight '${product.weight.name ?? ''}' of node '${product.node.name ?? ''}' has no data`);
     weights.set(key, {
       name: product.weight.name ?? '',
-      source,
+      ...untransposed(source, product),
       dataType: product.weight.data_type as WeightToQuantize['dataType'],
-      layout: product.layout,
       k: product.k,
       n: product.n,
       alpha: product.alpha,
     });
   }
   return weights;
+}
+
+/**
+ * A [K, N] weight made by transposing an [N, K] matrix (a checkpoint's Linear weight) is quantized from that
+ * matrix directly, as MatMulNBits lays it out: the same blocks, without transposing there and back.
+ */
+function untransposed(source: TensorSource, product: WeightMatMul): Pick<WeightToQuantize, 'source' | 'layout' | 'sourceFormat'> {
+  const origin = source.kind === 'producer' ? source.transposeOf : undefined;
+  if (product.layout === 'kn' && origin && origin.rows === product.n && origin.cols === product.k) return { ...unwidened(origin.source), layout: 'nk' };
+  return { ...unwidened(source), layout: product.layout };
+}
+
+/** A float32 weight widened from bf16/fp16 values is read as those values (the worker widens them, exactly). */
+function unwidened(source: TensorSource): Pick<WeightToQuantize, 'source' | 'sourceFormat'> {
+  const origin = source.kind === 'producer' ? source.widenedFrom : undefined;
+  return origin ? { source: origin.source, sourceFormat: origin.format } : { source };
 }
 
 function matMulNBitsNode(found: WeightMatMul, tensors: NBitsTensors, bias: TensorProto | undefined, resolved: ResolvedQuantizeOptions): NodeProto {

@@ -6,7 +6,7 @@
  */
 import { DataType } from '../../onnx/data-types.ts';
 import type { TensorSource } from '../../onnx/tensor-source.ts';
-import { WorkerPool } from '../worker-pool.ts';
+import { WorkerPool } from '../../threads/worker-pool.ts';
 import { siblingModule } from '../../runnable-module.ts';
 import type { SlabJob, SlabResult } from './slab-job.ts';
 import {
@@ -20,8 +20,14 @@ import {
   type WeightToQuantize,
 } from './quantize-weight.ts';
 
-/** Quantized bytes started ahead of the writer stay under this budget (the weight being written always starts). */
-export const LOOKAHEAD_BUDGET_BYTES = 256 * 1024 * 1024;
+/**
+ * Quantized bytes started ahead of the writer stay under this budget (the weight being written always starts).
+ * Each weight started also holds a slab or two of its source while it waits for a worker: two workers need only a
+ * few weights ahead, and a larger budget only raises peak memory.
+ */
+export const LOOKAHEAD_BUDGET_BYTES = 32 * 1024 * 1024;
+/** And at most this many weights are in flight at once, whatever their size. */
+export const LOOKAHEAD_WEIGHTS = 2;
 
 export type QuantizedPart = keyof QuantizedWeightBytes;
 
@@ -101,7 +107,7 @@ export class QuantizedWeightStore {
     for (let next = index; next < this.weights.length; next++) {
       if (this.entries.has(next) || (next !== index && this.taken.has(next))) continue;
       const bytes = this.totalBytes(next);
-      if (next !== index && bytes > budget) return;
+      if (next !== index && (bytes > budget || this.entries.size >= LOOKAHEAD_WEIGHTS)) return;
       this.start(next);
       budget -= bytes;
     }

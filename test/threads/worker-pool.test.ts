@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../src/passes/worker-pool.ts';
+import { WorkerPool } from '../../src/threads/worker-pool.ts';
 import type { SlabJob, SlabResult } from '../../src/passes/quantize/slab-job.ts';
 import { DataType } from '../../src/onnx/data-types.ts';
 
