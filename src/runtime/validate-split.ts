@@ -119,6 +119,8 @@ interface CascadeRun {
   memoryFeeds: Record<string, ort.Tensor>[];
 }
 
+type DecoderSchedule = Extract<RunSchedule, { kind: 'decoder' }>;
+
 interface CascadeRuns {
   schedule: RunSchedule;
   memoryRun: MemoryRun | undefined;
@@ -155,18 +157,33 @@ async function runSplits(
 ): Promise<CascadeRun | undefined> {
   const cascade = await openCascade(files, provider, fellBack, notes);
   if (!cascade) return undefined;
+  const firstFeeds: Record<string, ort.Tensor>[] = [];
+  let steps: StepOutputs[];
   try {
     notes.checked.push(`all ${files.length} splits load in onnxruntime-node on ${provider}`);
     notes.checked.push(scheduleNote(schedule));
-    const firstFeeds: Record<string, ort.Tensor>[] = [];
-    const steps = await runSteps((feeds) => cascade.run(feeds, (split, splitFeeds) => (firstFeeds[split] ??= splitFeeds)), schedule);
-    if (!memoryRun || schedule.kind === 'single') return { steps, memoryFeeds: firstFeeds };
-    const memoryFeeds: Record<string, ort.Tensor>[] = [];
-    await runSteps((feeds) => cascade.run(feeds, (split, splitFeeds) => (memoryFeeds[split] = splitFeeds)), {
+    steps = await runSteps((feeds) => cascade.run(feeds, (split, splitFeeds) => (firstFeeds[split] ??= splitFeeds)), schedule);
+  } finally {
+    await cascade.release();
+  }
+  if (!memoryRun || schedule.kind === 'single') return { steps, memoryFeeds: firstFeeds };
+  return { steps, memoryFeeds: await memoryRunFeeds(files, provider, schedule, memoryRun.tokens) };
+}
+
+/**
+ * What each split is fed in a prefill of the memory run's length, replayed later in each split's own process. The
+ * splits run one at a time (low-memory): at that length every resident split would keep its own arena of
+ * activations, and this process would hold all of them (10.7 GB for a Llama-3.2-1B shape at 2048 tokens).
+ */
+async function memoryRunFeeds(files: string[], provider: ExecutionProvider, schedule: DecoderSchedule, tokens: number): Promise<Record<string, ort.Tensor>[]> {
+  const cascade = await CascadeModel.open({ dir: path.dirname(files[0]), files, layout: 'split' }, { provider, memory: 'low-memory' });
+  try {
+    const feeds: Record<string, ort.Tensor>[] = [];
+    await runSteps((stepFeeds) => cascade.run(stepFeeds, (split, splitFeeds) => (feeds[split] = splitFeeds)), {
       ...schedule,
-      shape: { prefillTokens: memoryRun.tokens, decodeSteps: 0 },
+      shape: { prefillTokens: tokens, decodeSteps: 0 },
     });
-    return { steps, memoryFeeds };
+    return feeds;
   } finally {
     await cascade.release();
   }
